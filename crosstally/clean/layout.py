@@ -1,0 +1,184 @@
+"""Page layout of an article as ingested: title, furniture, paragraphs and sentences, as offsets."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the article: text[start:end], in paragraph `para`."""
+
+    start: int
+    end: int
+    para: int
+    in_title: bool = False
+
+
+@dataclass(slots=True)
+class Layout:
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    furniture: list[tuple[int, int, str]] = field(default_factory=list)
+    title_span: tuple[int, int] | None = None
+    credits: tuple[str, ...] = ()
+    date: str | None = None
+
+    @property
+    def title(self) -> str | None:
+        return self.text[self.title_span[0]:self.title_span[1]] if self.title_span else None
+
+    def sentence_text(self, s: Sentence) -> str:
+        return self.text[s.start:s.end]
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    lines: frozenset[str]
+    patterns: tuple[re.Pattern, ...]
+    link_markers: frozenset[str]
+    credit_patterns: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=1)
+def _furniture() -> _Furniture:
+    raw = resources.files("crosstally.clean").joinpath("furniture.toml").read_bytes()
+    d = tomllib.loads(raw.decode("utf-8"))
+    return _Furniture(
+        lines=frozenset(x.lower() for x in d["lines"]),
+        patterns=tuple(re.compile(p) for p in d["patterns"]),
+        link_markers=frozenset(x.lower() for x in d["link_list_markers"]),
+        credit_patterns=tuple(re.compile(p) for p in d["credit_patterns"]),
+    )
+
+
+DATE_PREFIX = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
+BULLET = re.compile(r"[\s•·▪►\-*]*(?:\d{1,2}\.\s+(?=[A-Z]))?")
+PHOTO_CREDIT = re.compile(r"(?:/\s*[A-Z][\w .&-]*|\((?:[\w ]*photo[\w ]*|[\w ]*/[\w ]*)\))\s*$", re.I)
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen maj lt col sgt capt cpl adm gov sen rep st no vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec inc corp ltd co jr sr rev fig approx est dept univ".split()
+)
+# Candidate sentence ends: terminal punctuation, closing quotes, then space and a capital,
+# a digit or an opening quote; or a closing quote glued to the next sentence.
+BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9]|[\"”][A-Z])|(?<=[.!?][\"”])(?=[A-Z])")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1)
+    if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
+        return len(word) == 1 and word.isupper() or "." in word  # an initial, or U.S.
+    return word.lower() in ABBREVIATIONS
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end] (one paragraph)."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in BOUNDARY.finditer(text, start, end):
+        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+            continue
+        stop = m.end()
+        if stop > cursor:
+            spans.append((cursor, stop))
+        cursor = stop
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        spans.append((cursor, end))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        yield pos, pos + len(body)
+        pos += len(line)
+
+
+def _credit_names(raw: str) -> list[str]:
+    names = re.split(r"\s*(?:[,/;&]|\band\b)\s*", raw.strip().strip("."))
+    return [n.strip() for n in names if n.strip() and len(n.strip()) <= 40]
+
+
+def _find_title(text: str, title: str) -> tuple[int, int] | None:
+    i = text.find(title.strip())
+    if i >= 0:
+        return i, i + len(title.strip())
+    words = [re.escape(w) for w in title.split()]
+    if not words:
+        return None
+    m = re.search(r"\s+".join(words), text)
+    return (m.start(), m.end()) if m else None
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    if not 3 <= len(words) <= 25 or not line[:1].isupper() and not line[:1].isdigit():
+        return False
+    if line.rstrip().endswith((".", "”", '"', "’")) or PHOTO_CREDIT.search(line):
+        return False
+    return True
+
+
+def layout(text: str, title: str | None = None) -> Layout:
+    """Split an article into title, furniture, paragraphs and sentences (offsets into `text`)."""
+    furn = _furniture()
+    out = Layout(text=text)
+    credits: list[str] = []
+    in_links = False
+    content_lines: list[tuple[int, int]] = []
+    for ls, le in _lines(text):
+        s, e = _trim(text, ls, le)
+        if s == e:
+            continue
+        if not content_lines and not out.furniture and (m := DATE_PREFIX.match(text, ls, le)):
+            out.date = m.group(1)
+            s = m.end()
+        b = BULLET.match(text, s, e)
+        if b and b.end() < e:
+            s = b.end()
+        line = text[s:e]
+        low = line.lower().strip(" :")
+        for cp in furn.credit_patterns:
+            for cm in cp.finditer(line):
+                credits.extend(_credit_names(cm.group("names")))
+        if low in furn.lines or any(p.match(line) for p in furn.patterns):
+            out.furniture.append((s, e, "furniture"))
+            in_links = low in furn.link_markers
+            continue
+        if in_links and len(line) < 120 and not line.endswith((".", "!", "?", "”", '"')):
+            out.furniture.append((s, e, "link"))
+            continue
+        in_links = False
+        content_lines.append((s, e))
+    if title:
+        out.title_span = _find_title(text, title)
+    elif content_lines and len(content_lines) > 1:
+        first = content_lines[0]
+        early = first[0] < 600
+        if early and _looks_like_title(text[first[0]:first[1]]):
+            out.title_span = first
+    for para, (s, e) in enumerate(content_lines):
+        out.paragraphs.append((s, e))
+        in_title = out.title_span is not None and s < out.title_span[1] and out.title_span[0] < e
+        spans = [(s, e)] if in_title else split_sentences(text, s, e)
+        out.sentences.extend(Sentence(a, b, para, in_title) for a, b in spans)
+    out.credits = tuple(dict.fromkeys(credits))
+    return out

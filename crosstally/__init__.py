@@ -9,7 +9,7 @@ __all__ = ["extract", "Claim", "Article", "Measure", "Modality", "Qualifier", "_
 
 def extract(text: str, title: str | None = None, article_id: str = "") -> list[Claim]:
     """The claims in one article's text (its title line, if given, marks `in_headline`)."""
-    from crosstally.extract.pipeline import Extractor
+    from crosstally.extractor.pipeline import Extractor
 
     return _extractor(Extractor).extract(text, title=title, article_id=article_id)
 

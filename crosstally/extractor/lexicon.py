@@ -19,7 +19,7 @@ class Lexicon:
 
     @classmethod
     def load(cls) -> "Lexicon":
-        raw = resources.files("crosstally.extract").joinpath("lexicon.toml").read_bytes()
+        raw = resources.files("crosstally.extractor").joinpath("lexicon.toml").read_bytes()
         return cls(tomllib.loads(raw.decode("utf-8")))
 
     @cached_property

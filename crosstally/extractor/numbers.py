@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crosstally.extract.lexicon import LEXICON
+from crosstally.extractor.lexicon import LEXICON
 from crosstally.model import Qualifier
 
 UNITS = {

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from crosstally.clean.layout import layout
 from crosstally.errors import ModelError
-from crosstally.extract.claims import ArticleExtraction, plan
+from crosstally.extractor.claims import ArticleExtraction, plan
 from crosstally.model import Claim
 
 log = logging.getLogger(__name__)

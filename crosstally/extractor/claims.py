@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from crosstally.clean.layout import Layout, Sentence
-from crosstally.extract import attribution as attr
-from crosstally.extract.lexicon import LEXICON
-from crosstally.extract.numbers import Figure, find_figures
+from crosstally.extractor import attribution as attr
+from crosstally.extractor.lexicon import LEXICON
+from crosstally.extractor.numbers import Figure, find_figures
 from crosstally.model import Claim, Measure, Modality, Qualifier
 
 # Edges that open a new clause: a measure word beyond one belongs to another proposition.
@@ -116,18 +116,44 @@ def measure_for(anchor: Token, figure_ids: set[int], phrase_cues: dict[int, Meas
         if m is None:
             continue
         edges = _path_edges(anchor, tok)
-        if edges is None or len(edges) > MAX_CUE_DISTANCE or CLAUSE_BOUNDARIES.intersection(edges):
+        if edges is None or len(edges) > MAX_CUE_DISTANCE:
+            continue
+        crossed = CLAUSE_BOUNDARIES.intersection(edges)
+        # "the toll, which an official put at 174": a relative clause reaches its antecedent.
+        if crossed and not (crossed == {"relcl"} and tok.is_ancestor(anchor) and edges.count("relcl") == 1
+                            and edges[-1] == "relcl"):
             continue
         score = float(len(edges))
-        if counted is not None and tok.i == counted.i and tok.lemma_.lower() in LEXICON.group_measure:
+        if counted is not None and tok.i == counted.i and tok.lemma_.lower() in LEXICON.people_words:
             # The counted group ("56 protesters") says less than a predicate ("were injured").
             score += 2.5
         key = (score, abs(tok.i - anchor.i), m)
         if best is None or key[:2] < best[:2]:
             best = key
+    if best is None:
+        best_linear = _linear_cue(anchor, counted, figure_ids, phrase_cues)
+        if best_linear is not None:
+            return best_linear
     if best is None and counted is not None:
         return LEXICON.group_measure.get(counted.lemma_.lower())
     return best[2] if best else None
+
+
+def _linear_cue(anchor: Token, counted: Token | None, figure_ids: set[int],
+                phrase_cues: dict[int, Measure]) -> Measure | None:
+    """A predicate right after the figure or its group ("174 dead", "N people took part"),
+    for parses that attach it elsewhere."""
+    doc = anchor.doc
+    start = max([anchor.i, *figure_ids] + ([counted.i] if counted is not None else [])) + 1
+    for tok in doc[start:start + 3]:
+        if tok.is_punct or tok.dep_ in ("cc", "mark") or tok.like_num:
+            return None
+        m = _cue_measure(tok, anchor, phrase_cues)
+        if m is not None:
+            return m
+        if tok.pos_ not in ("AUX", "ADV", "PART"):
+            return None
+    return None
 
 
 def counted_noun(anchor: Token, figure_ids: set[int]) -> Token | None:
@@ -152,6 +178,8 @@ def counted_noun(anchor: Token, figure_ids: set[int]) -> Token | None:
 
 
 def _pluralise(word: str) -> str:
+    if word == "person":
+        return "people"
     if word.endswith(("s", "men")):
         return word
     if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
@@ -176,6 +204,8 @@ def group_phrase(noun: Token) -> str | None:
         return None
     if lemma in ("other", "others"):
         return None
+    if lemma in LEXICON.measure_of_lemma and lemma not in LEXICON.group_words:
+        return None  # "1,597 sustaining wounds": the noun says what happened, not to whom
     word = noun.lower_ if noun.tag_ in ("NNS", "NNPS") else noun.lemma_.lower()
     word = LEXICON.group_synonym.get(word, LEXICON.group_synonym.get(lemma, word))
     if noun.tag_ not in ("NNS", "NNPS") and word == lemma and lemma in LEXICON.people_words:
@@ -253,15 +283,18 @@ class ArticleExtraction:
         self.about_protest = bool(re.search(r"\b(protest|demonstrat|rally|rallies|march)", words))
 
     def claims(self) -> list[Claim]:
+        # Speakers first: a quotation is often attributed after it ('..." the minister said').
+        for i in sorted(self.docs):
+            self.discourse.add_entities(self.docs[i], self.layout.sentences[i].start)
+            self._collect_speakers(i, self.docs[i], self.layout.sentences[i].start)
         out: list[Claim] = []
         last_group: str | None = None
         for i in sorted(self.docs):
             doc = self.docs[i]
             sent = self.layout.sentences[i]
-            self.discourse.add_entities(doc, sent.start)
-            self._collect_speakers(i, doc, sent.start)
+            previous: attr.Attribution | None = None
             for fig in self.plan.figures.get(i, []):
-                claim = self._claim(i, sent, doc, fig, last_group)
+                claim, previous = self._claim(sent, doc, fig, last_group, previous)
                 if claim is not None:
                     out.append(claim)
                     last_group = claim.who
@@ -286,13 +319,13 @@ class ArticleExtraction:
         for pos, src in speakers:
             self.discourse.add(src, pos)
 
-    def _quote_speaker(self, sent: Sentence, fig: Figure) -> attr.Source | None:
+    def _quote_speaker(self, sent: Sentence, fig: Figure) -> tuple[attr.Source, int] | None:
         para = self.layout.paragraphs[sent.para]
         span = quote_span(self.layout.text, para, fig.start)
         if span is None:
             return None
         qs, qe = span
-        best: tuple[int, attr.Source] | None = None
+        best: tuple[int, attr.Source, int] | None = None
         for j, speakers in self.sentence_attr.items():
             if self.layout.sentences[j].para != sent.para:
                 continue
@@ -301,44 +334,52 @@ class ArticleExtraction:
                     continue
                 dist = pos - qe if pos > qe else qs - pos
                 if best is None or dist < best[0]:
-                    best = (dist, src)
-        return best[1] if best else None
+                    best = (dist, src, j)
+        return (best[1], best[2]) if best else None
 
-    def _claim(self, i: int, sent: Sentence, doc: Doc, fig: Figure, last_group: str | None) -> Claim | None:
+    def _claim(self, sent: Sentence, doc: Doc, fig: Figure, last_group: str | None,
+               previous: attr.Attribution | None) -> tuple[Claim | None, attr.Attribution | None]:
         base = sent.start
         text = self.layout.text
         quote_toks, num_toks = _figure_tokens(doc, fig, base)
         if not num_toks:
             return None
-        anchor = _anchor(num_toks if fig.qualifier is not Qualifier.RANGE else quote_toks)
+        if fig.qualifier is Qualifier.RANGE:
+            num_toks = [t for t in quote_toks if t.lower_ not in ("between", "from")] or quote_toks
+        anchor = _anchor(num_toks)
         raw = text[fig.num_start:fig.num_end].lower()
         nxt = text[fig.num_end:fig.num_end + 4].lower()
         if raw in ("one", "a hundred") and (nxt.startswith(" of") or anchor.dep_ in ("det", "poss")):
-            return None  # "one of the worst", "no one": a pronoun, not a count
+            return None, previous  # "one of the worst", "no one": a pronoun, not a count
         figure_ids = {t.i for t in quote_toks}
         counted = counted_noun(anchor, figure_ids)
         phrase_cues = _phrase_cues(doc)
         measure = measure_for(anchor, figure_ids, phrase_cues, counted)
         if measure is None:
-            return None
+            return None, previous
         who = group_phrase(counted) if counted is not None else None
         if who is None:
-            who = last_group if last_group and self._inherits(anchor, counted) else "people"
+            who = last_group or "people"
         if measure is Measure.ATTENDED and who in ("people", "citizens", "persons") and self.about_protest:
             who = "protesters"
         found = attr.frames(anchor, self.discourse, base)
         att = attr.decide(found)
+        relay_doc = doc
         if att.claimant is None and not found:
             speaker = self._quote_speaker(sent, fig)
             if speaker is not None:
-                att.claimant = speaker.name
+                att.claimant = speaker[0].name
+                relay_doc = self.docs[speaker[1]]
+            elif previous is not None and previous.claimant is not None:
+                # "498 killed, 1,597 wounded": one attribution covers the figures listed under it
+                att = attr.Attribution(previous.claimant, previous.via, previous.denied)
         if sent.in_title and self.headline is not None:
             if self.headline.media and att.via is None:
                 att.via = self.headline.phrase
             elif not self.headline.media and att.claimant is None:
                 att.claimant = self.headline.name
         if att.via is None and att.claimant is not None:
-            att.via = attr.told_relay(doc)
+            att.via = attr.told_relay(relay_doc) or attr.sentence_relay(relay_doc, att.claimant)
         modality = Modality.DENIED if att.denied else modality_of(anchor)
         return Claim(
             article=self.id,
@@ -349,9 +390,5 @@ class ArticleExtraction:
             qualifier=fig.qualifier, measure=measure, who=who,
             claimant=att.claimant, via=att.via, modality=modality,
             in_headline=sent.in_title,
-        )
+        ), att
 
-    @staticmethod
-    def _inherits(anchor: Token, counted: Token | None) -> bool:
-        """A bare figure ("another 1,597", "572 others") counts the group named before it."""
-        return counted is None or counted.lemma_.lower() in ("other", "others") or counted.pos_ == "PRON"

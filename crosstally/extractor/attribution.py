@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from crosstally.extract.lexicon import LEXICON
+from crosstally.extractor.lexicon import LEXICON
 
 # Titles dropped from the front of a person's name ("Maj Gen Igor Konashenkov" -> "Igor Konashenkov").
 TITLES = frozenset(
@@ -202,10 +202,15 @@ def resolve_source(tok: Token, discourse: Discourse, base: int) -> Source | None
     return src
 
 
+NOT_SOURCES = frozenset({"toll", "number", "figure", "death", "total", "count", "tally", "estimate",
+                         "casualty", "fatality", "injury", "turnout", "attendance", "crowd"})
+
+
 def _subject(verb: Token) -> Token | None:
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass":
-            return c
+        if c.dep_ == "nsubj":
+            # "Death Toll Revised Down": a toll is what is reported, not who reports it
+            return None if c.lemma_.lower() in NOT_SOURCES else c
     for c in verb.children:
         if c.dep_ == "agent":
             for g in c.children:
@@ -311,6 +316,21 @@ def decide(found: list[tuple[Source, bool]]) -> Attribution:
         # A relay reporting in its own name is the one asserting the figure.
         att.claimant, att.via = att.via, None
     return att
+
+
+def sentence_relay(doc: Doc, claimant: str) -> str | None:
+    """ "..., as reported by Al Jazeera" / "according to Reuters": a named outlet anywhere in the sentence."""
+    for t in doc:
+        obj = None
+        if t.lower_ == "according":
+            obj = _pobj(t)
+        elif t.dep_ == "agent" and t.head.lemma_ in ("report", "carry", "publish", "broadcast"):
+            obj = _pobj(t)
+        if obj is not None:
+            phrase = _span_text(doc, _np_tokens(obj))
+            if phrase and phrase != claimant and is_media(phrase):
+                return phrase
+    return None
 
 
 def told_relay(doc: Doc) -> str | None:

@@ -1,0 +1,131 @@
+"""The main job: inputs -> articles -> claims -> store and exports. Returns data; prints nothing."""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from crosstally import __version__
+from crosstally.errors import InputError
+from crosstally.export import write_claims_csv, write_claims_jsonl, write_rejects_jsonl
+from crosstally.ingest.readers import iter_inputs
+from crosstally.model import Article, ArticleResult, Claim, Reject
+from crosstally.settings import Settings
+from crosstally.store.sqlite import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    out_dir: Path
+    results: list[ArticleResult] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    total_claims: int = 0
+
+    @property
+    def inputs(self) -> int:
+        return len(self.results) + len(self.unchanged) + len(self.rejects)
+
+    @property
+    def all_rejected(self) -> bool:
+        return bool(self.rejects) and not self.results and not self.unchanged
+
+
+_WORKER = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _WORKER
+    from crosstally.extractor.pipeline import Extractor, load_nlp
+
+    _WORKER = Extractor(load_nlp(model))
+
+
+def _extract_chunk(chunk: list[tuple[str, str, str | None]]) -> list[list[Claim]]:
+    assert _WORKER is not None
+    return list(_WORKER.extract_many(chunk))
+
+
+def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[Article, list[Claim]]]:
+    """Claims for each article, in input order, in `settings.jobs` processes."""
+    chunks = _chunks(iter(articles), settings.chunk_size)
+
+    def payload(chunk: list[Article]) -> list[tuple[str, str, str | None]]:
+        return [(a.id, a.text, a.title) for a in chunk]
+
+    if settings.jobs <= 1:
+        if _WORKER is None:
+            _init_worker(settings.model)
+        for chunk in chunks:
+            yield from zip(chunk, _extract_chunk(payload(chunk)))
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
+        pending: list[list[Article]] = []
+
+        def tagged() -> Iterator[list[tuple[str, str, str | None]]]:
+            for chunk in chunks:
+                pending.append(chunk)
+                yield payload(chunk)
+
+        for claims_lists in pool.imap(_extract_chunk, tagged()):
+            chunk = pending.pop(0)
+            yield from zip(chunk, claims_lists)
+
+
+def run(paths: list[str], out_dir: str | Path, settings: Settings = Settings(),
+        progress: Callable[[str], None] | None = None) -> RunReport:
+    """Read every input, extract and store claims, and write the exports into `out_dir`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    store = SQLiteStore(out / "crosstally.db")
+    report = RunReport(out_dir=out)
+    run_id = store.start_run(list(paths), __version__)
+    try:
+        def fresh() -> Iterator[Article]:
+            for item in iter_inputs(paths, settings):
+                if isinstance(item, InputError):
+                    reject = Reject(item.source, item.reason)
+                    report.rejects.append(reject)
+                    store.save_reject(run_id, reject)
+                elif store.article_hash(item.id) == item.hash:
+                    report.unchanged.append(item.id)
+                else:
+                    yield item
+                if progress:
+                    progress(getattr(item, "source", ""))
+
+        for article, claims in extract_articles(fresh(), settings):
+            store.save_article(article, claims, run_id, extractor_version())
+            report.results.append(ArticleResult(article, claims))
+        report.total_claims = write_claims_jsonl(store.claims(), out / "claims.jsonl")
+        write_claims_csv(store.claims(), out / "claims.csv")
+        write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
+        store.finish_run(run_id, report.inputs, len(report.results),
+                         sum(len(r.claims) for r in report.results), len(report.rejects))
+    finally:
+        store.close()
+    return report
+
+
+def extractor_version() -> str:
+    from crosstally.extractor.pipeline import EXTRACTOR_VERSION
+
+    return f"{__version__}+x{EXTRACTOR_VERSION}"
+
+
+def sample_dir() -> Path:
+    """The sample corpus that ships with the package."""
+    from importlib import resources
+
+    return Path(str(resources.files("crosstally").joinpath("samples")))

@@ -1,0 +1,118 @@
+"""The SQLite store: versioned schema, one transaction per article, rows read by column name."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from crosstally.model import Article, Claim, Reject
+
+# (version, name, SQL). Each runs once, in order, and is recorded in `migrations`.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial schema", resources.files("crosstally.store").joinpath("schema.sql").read_text("utf-8")),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.migrate()
+
+    def migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, "
+                        "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        done = {r["version"] for r in self.db.execute("SELECT version FROM migrations")}
+        for version, name, sql in MIGRATIONS:
+            if version in done:
+                continue
+            self.db.execute("BEGIN")
+            try:
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
+                self.db.execute("COMMIT")
+            except Exception:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def schema_version(self) -> int:
+        return self.db.execute("SELECT max(version) AS v FROM migrations").fetchone()["v"]
+
+    def start_run(self, inputs: list[str], version: str) -> int:
+        cur = self.db.execute("INSERT INTO runs (started_at, version, inputs) VALUES (?, ?, ?)",
+                              (_now(), version, json.dumps(inputs)))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, articles: int, added: int, claims: int, rejects: int) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ?, articles = ?, added = ?, claims = ?, rejects = ? "
+                        "WHERE id = ?", (_now(), articles, added, claims, rejects, run_id))
+
+    def article_hash(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row["hash"] if row else None
+
+    def _claimant_id(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        self.db.execute("INSERT OR IGNORE INTO claimants (name) VALUES (?)", (name,))
+        return self.db.execute("SELECT id FROM claimants WHERE name = ?", (name,)).fetchone()["id"]
+
+    def save_article(self, article: Article, claims: list[Claim], run_id: int, version: str) -> None:
+        """Store an article and its claims in one transaction, replacing an older version of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            self.db.execute(
+                "INSERT INTO articles (id, hash, source, title, outlet, date, url, credits, format, text, "
+                "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article.id, article.hash, article.source, article.title, article.outlet, article.date,
+                 article.url, json.dumps(list(article.credits)), article.format, article.text, run_id, _now()))
+            for c in claims:
+                self.db.execute(
+                    'INSERT INTO claims (article_id, quote, sentence, start, "end", value, low, high, qualifier, '
+                    "measure, who, claimant_id, via, modality, in_headline, extractor_version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (c.article, c.quote, c.sentence, c.start, c.end, c.value, c.low, c.high, c.qualifier.value,
+                     c.measure.value, c.who, self._claimant_id(c.claimant), c.via, c.modality.value,
+                     int(c.in_headline), version))
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def save_reject(self, run_id: int, reject: Reject) -> None:
+        self.db.execute("INSERT INTO rejects (run_id, source, reason, at) VALUES (?, ?, ?, ?)",
+                        (run_id, reject.source, reject.reason, _now()))
+
+    def claims(self) -> Iterator[Claim]:
+        rows = self.db.execute(
+            'SELECT c.*, k.name AS claimant FROM claims c LEFT JOIN claimants k ON k.id = c.claimant_id '
+            'ORDER BY c.article_id, c.start')
+        for r in rows:
+            yield Claim.from_dict({
+                "article": r["article_id"], "quote": r["quote"], "sentence": r["sentence"],
+                "start": r["start"], "end": r["end"], "value": r["value"], "low": r["low"], "high": r["high"],
+                "qualifier": r["qualifier"], "measure": r["measure"], "who": r["who"],
+                "claimant": r["claimant"], "via": r["via"], "modality": r["modality"],
+                "in_headline": bool(r["in_headline"]),
+            })
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
+                for t in ("articles", "claims", "claimants", "runs", "rejects")}
+
+    def close(self) -> None:
+        self.db.close()

@@ -16,8 +16,16 @@ TITLES = frozenset(
     "sir lord king queen prince pope minister ambassador director head conductor paramedic "
     "brig brigadier marshal chancellor premier judge officer superintendent".split()
 )
+ORG_HEADS = frozenset("agency ministry organisation organization service department office body "
+                      "government authority committee council commission".split())
 PLURAL_UNNAMED = frozenset("officials authorities police sources officers organisers organizers "
                            "witnesses residents medics doctors activists rescuers".split())
+
+
+def clean_name(name: str) -> str:
+    """A name without leading articles, possessive endings or stray punctuation."""
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,;:’'\"“”"), flags=re.I)
+    return re.sub(r"(’s|'s)$", "", name).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,9 @@ class Source:
     kind: str  # "person", "org", "group", "place"
     media: bool = False
     unnamed_channel: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_name(self.name))
 
 
 @dataclass(slots=True)
@@ -116,12 +127,18 @@ def source_of(tok: Token) -> Source | None:
     if not phrase:
         return None
     lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    for e in doc.ents:
+        # A name runs to its end: "Office for the Coordination of Humanitarian Affairs"
+        if e.label_ in ("ORG", "GPE", "NORP", "FAC") and e.start <= tok.i < e.end and e.end - 1 > hi:
+            hi = e.end - 1
+            phrase = _span_text(doc, [doc[i] for i in range(lo, hi + 1)])
     persons = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end - 1 <= hi]
     media = is_media(phrase)
     if persons and not media:
         name = _strip_titles(persons[-1].text.strip(" ,’'"))
         name = re.sub(r"(’s|'s)$", "", name)
         return Source(name=name, phrase=phrase, kind="person")
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     unnamed = phrase.lower() in LEXICON.unnamed_channels
     gpe = any(e.label_ == "GPE" and e.start == lo and e.end - 1 == hi for e in doc.ents)
     plural = tok.tag_ in ("NNS", "NNPS") or tok.lower_ in PLURAL_UNNAMED
@@ -170,6 +187,9 @@ class Discourse:
             words = _norm_words(m.source.phrase)
             if (low in words or head in words) and all(w in words for w in mods):
                 return m.source
+        if head in ORG_HEADS and not mods:
+            # "the agency", "the ministry": the organisation most recently named
+            return next((m.source for m in reversed(before) if m.source.kind == "org"), None)
         return None
 
 
@@ -187,8 +207,17 @@ def _phrase_around(ent) -> str:
 
 def resolve_source(tok: Token, discourse: Discourse, base: int) -> Source | None:
     """The source a subject token names, pronouns and descriptions resolved."""
-    if tok.pos_ == "PRON" or tok.lower_ in LEXICON.person_pronouns | LEXICON.thing_pronouns | LEXICON.plural_pronouns:
+    pronouns = LEXICON.person_pronouns | LEXICON.thing_pronouns | LEXICON.plural_pronouns
+    if tok.lower_ in pronouns:
         return discourse.resolve(tok, base + tok.idx)
+    if tok.pos_ == "PRON" and not tok.text.isupper():
+        return None  # "who", "which": a relative pronoun names no one
+    poss = [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+    if poss and tok.lemma_.lower() in LEXICON.description_heads:
+        # "its officials said": the organisation speaks through them
+        found = discourse.resolve(poss[0], base + poss[0].idx)
+        if found is not None:
+            return found
     src = source_of(tok)
     if src is None:
         return None
@@ -278,6 +307,15 @@ def frames(anchor: Token, discourse: Discourse, base: int) -> list[tuple[Source,
                     if obj is not None and (src := resolve_source(obj, discourse, base)):
                         out.append((src, False))
         for c in parent.children:
+            # "X are missing, the agency added": the reporting verb hangs under the clause it reports
+            if c.dep_ in ("parataxis", "advcl") and c.lemma_.lower() in LEXICON.attribution_verbs \
+                    and c.i not in seen_according and c is not child and c.i > anchor.i \
+                    and not any(g.dep_ in ("ccomp", "xcomp", "dobj", "attr") for g in c.children):
+                seen_according.add(c.i)
+                subj = _subject(c)
+                if subj is not None and (src := resolve_source(subj, discourse, base)):
+                    out.append((src, c.lemma_.lower() in LEXICON.denial_verbs))
+                continue
             if c.i in seen_according:
                 continue
             if c.lower_ == "according" or (c.lower_ in ("per", "citing") and c.dep_ == "prep"):
@@ -285,6 +323,13 @@ def frames(anchor: Token, discourse: Discourse, base: int) -> list[tuple[Source,
                 obj = _pobj(c)
                 if obj is not None and (src := resolve_source(obj, discourse, base)):
                     out.append((src, False))
+    noun = anchor.head if anchor.dep_ == "nummod" else anchor
+    for c in noun.children:
+        # "the 11,300 deaths that the UN office had given": the reporter is in a relative clause
+        if c.dep_ == "relcl" and c.lemma_.lower() in LEXICON.attribution_verbs:
+            subj = _subject(c)
+            if subj is not None and (src := resolve_source(subj, discourse, base)):
+                out.append((src, c.lemma_.lower() in LEXICON.denial_verbs))
     if not any(True for _ in out):
         # "according to X" attached elsewhere in the sentence still sources the sentence
         for t in anchor.doc:
@@ -345,15 +390,23 @@ def told_relay(doc: Doc) -> str | None:
     return None
 
 
+HEADLINE_PREFIX = re.compile(r"^([A-Z][\w.’']*(?:\s+[A-Z][\w.’']*){0,2}):\s")
+NOT_HEADLINE_SOURCES = frozenset("breaking update updated live watch exclusive analysis explainer opinion "
+                                 "video photos pictures factbox timeline editorial comment".split())
 HEADLINE_SOURCE = re.compile(r"(?:^|\s)[:–—-]\s*([A-Z][\w’'.]*(?:\s+[A-Z][\w’'.]*){0,3})\s*$|:\s*([A-Z][\w’'.]*(?:\s+[\w’'.]+){0,3})\s*$")
 
 
 def headline_source(title: str) -> Source | None:
-    """ "...: Kremlin", "... - RIA": a headline's trailing source."""
+    """ "...: Kremlin", "... - RIA", "WHO: ...": a headline's source."""
     m = HEADLINE_SOURCE.search(title)
-    if not m:
+    if m:
+        name = (m.group(1) or m.group(2) or "").strip()
+    elif p := HEADLINE_PREFIX.match(title):
+        name = p.group(1)  # "WHO: 3,985 bodies recovered"
+    else:
         return None
-    name = (m.group(1) or m.group(2) or "").strip()
+    if name.lower() in NOT_HEADLINE_SOURCES:
+        return None
     if not name or re.search(r"\d", name) or len(name.split()) > 4:
         return None
     return Source(name=name, phrase=name, kind="org", media=is_media(name))

@@ -177,6 +177,21 @@ def counted_noun(anchor: Token, figure_ids: set[int]) -> Token | None:
     return None
 
 
+def plausible_group(noun: Token) -> bool:
+    """Whether a counted noun can be a group affected by an event: people, listed things,
+    event nouns ("deaths"), nationalities, or agent nouns ("workers", "civilians")."""
+    lemma, low = noun.lemma_.lower(), noun.lower_
+    if noun.pos_ == "PRON" or lemma in ("other", "others"):
+        return True
+    if lemma in LEXICON.group_words or low in LEXICON.group_words:
+        return True
+    if lemma in LEXICON.measure_of_lemma or lemma in LEXICON.group_measure or lemma in EVENT_NOUNS:
+        return True
+    if noun.ent_type_ == "NORP" or noun.pos_ == "PROPN":
+        return True
+    return low.endswith(LEXICON.person_suffixes) and noun.tag_ in ("NNS", "NNPS")
+
+
 def _pluralise(word: str) -> str:
     if word == "person":
         return "people"
@@ -353,6 +368,8 @@ class ArticleExtraction:
             return None, previous  # "one of the worst", "no one": a pronoun, not a count
         figure_ids = {t.i for t in quote_toks}
         counted = counted_noun(anchor, figure_ids)
+        if counted is not None and not plausible_group(counted):
+            return None, previous  # "two dams gave way", "42,000 tickets": not a count of the affected
         phrase_cues = _phrase_cues(doc)
         measure = measure_for(anchor, figure_ids, phrase_cues, counted)
         if measure is None:

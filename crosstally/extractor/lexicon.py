@@ -59,6 +59,10 @@ class Lexicon:
         return _lower(self.data["groups"]["people"])
 
     @cached_property
+    def person_suffixes(self) -> tuple[str, ...]:
+        return tuple(self.data["groups"]["person_suffixes"])
+
+    @cached_property
     def group_synonym(self) -> dict[str, str]:
         return {w.lower(): canon for canon, ws in self.data["group_synonyms"].items() for w in ws}
 

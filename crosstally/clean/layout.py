@@ -65,7 +65,8 @@ ABBREVIATIONS = frozenset(
 )
 # Candidate sentence ends: terminal punctuation, closing quotes, then space and a capital,
 # a digit or an opening quote; or a closing quote glued to the next sentence.
-BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9]|[\"”][A-Z])|(?<=[.!?][\"”])(?=[A-Z])")
+BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9]|[\"”][A-Z])|(?<=[.!?][\"”])(?=[A-Z])"
+                      r"|(?<=[\"”][.!?])(?=[A-Z])")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

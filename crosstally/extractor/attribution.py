@@ -119,6 +119,18 @@ def _strip_titles(name: str) -> str:
     return " ".join(words)
 
 
+def _name_after_title(doc: Doc, lo: int, hi: int) -> str | None:
+    """ "spokesman Pavel Orlov", "Governor Ana Ruiz": proper names after a title are a person."""
+    words = list(doc[lo:hi + 1])
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].lower_.strip(".") in TITLES:
+            tail = words[k + 1:]
+            if 2 <= len(tail) <= 4 and all(t.text[:1].isupper() and t.is_alpha for t in tail):
+                return " ".join(t.text for t in tail)
+            return None
+    return None
+
+
 def source_of(tok: Token) -> Source | None:
     """The source a subject token names (pronouns are left to the resolver)."""
     doc = tok.doc
@@ -138,6 +150,9 @@ def source_of(tok: Token) -> Source | None:
         name = _strip_titles(persons[-1].text.strip(" ,’'"))
         name = re.sub(r"(’s|'s)$", "", name)
         return Source(name=name, phrase=phrase, kind="person")
+    titled = _name_after_title(doc, lo, hi)
+    if titled and not media:
+        return Source(name=titled, phrase=phrase, kind="person")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     unnamed = phrase.lower() in LEXICON.unnamed_channels
     gpe = any(e.label_ == "GPE" and e.start == lo and e.end - 1 == hi for e in doc.ents)

@@ -16,6 +16,10 @@ from crosstally.model import Claim, Measure, Modality, Qualifier
 CLAUSE_BOUNDARIES = frozenset({"ccomp", "parataxis", "advcl", "relcl", "csubj", "csubjpass"})
 MAX_CUE_DISTANCE = 5
 EVENT_NOUNS = frozenset({"death", "fatality", "injury", "casualty", "toll", "turnout", "attendance", "crowd"})
+# A sentence that refers back to a speaker ("She said", "the ministry said") needs its antecedent parsed.
+REFERS_BACK = re.compile(r"\b(he|she|it|they|his|her|its|their|the (?:ministry|agency|official|spokes\w+|"
+                         r"president|minister|governor|chief|police|army|military|department|office|"
+                         r"organi[sz]ation|service|government|authorities|group|mayor|commander))\b", re.I)
 REPORTING_CUE = re.compile(
     r"\b(said|says|say|told|tells|reported|reports|announced|according|claimed|claims|stated|"
     r"estimated|added|confirmed|wrote|tweeted|noted|warned|put|denied|rejected|spokes\w+|official)\b",
@@ -43,8 +47,10 @@ def plan(layout: Layout) -> Plan:
             p.figures[i] = figs
             last_figure = i
     paras_with_figures = {layout.sentences[i].para for i in p.figures}
+    antecedents = {i - 1 for i in p.figures
+                   if REFERS_BACK.search(text, layout.sentences[i].start, layout.sentences[i].end)}
     for i, s in enumerate(layout.sentences):
-        if i in p.figures:
+        if i in p.figures or i in antecedents:
             p.parse.append(i)
         elif i < last_figure or s.para in paras_with_figures:
             if REPORTING_CUE.search(text, s.start, s.end):

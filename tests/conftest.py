@@ -1,0 +1,51 @@
+"""Shared fixtures: one spaCy model per session, fresh stores, the shared corpus when present."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "corpus" / "dev"
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    from crosstally.extractor.pipeline import Extractor
+
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def extract(extractor):
+    """extract(text, title=None) -> list of claims, with the session's model."""
+    return lambda text, title=None: extractor.extract(text, title=title, article_id="t")
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "crosstally.db"
+
+
+@pytest.fixture
+def store(store_path):
+    from crosstally.store.sqlite import SQLiteStore
+
+    s = SQLiteStore(store_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def dev_corpus():
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev is not beside the project")
+    return DEV
+
+
+def one(claims, quote):
+    """The single claim whose quote is `quote`."""
+    found = [c for c in claims if c.quote == quote]
+    assert len(found) == 1, f"expected one claim {quote!r}, got {[c.quote for c in claims]}"
+    return found[0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -69,18 +70,20 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
         for chunk in chunks:
             yield from zip(chunk, _extract_chunk(payload(chunk)))
         return
+    # Inputs are read here, in the calling thread (the store is not shared across threads), and at
+    # most a few chunks per worker are in flight, so memory stays flat however long the input is.
     ctx = multiprocessing.get_context("fork")
+    window = 2 * settings.jobs
     with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
-        pending: list[list[Article]] = []
-
-        def tagged() -> Iterator[list[tuple[str, str, str | None]]]:
-            for chunk in chunks:
-                pending.append(chunk)
-                yield payload(chunk)
-
-        for claims_lists in pool.imap(_extract_chunk, tagged()):
-            chunk = pending.pop(0)
-            yield from zip(chunk, claims_lists)
+        in_flight: deque = deque()
+        for chunk in chunks:
+            in_flight.append((chunk, pool.apply_async(_extract_chunk, (payload(chunk),))))
+            if len(in_flight) >= window:
+                done, result = in_flight.popleft()
+                yield from zip(done, result.get())
+        while in_flight:
+            done, result = in_flight.popleft()
+            yield from zip(done, result.get())
 
 
 def run(paths: list[str], out_dir: str | Path, settings: Settings = Settings(),

@@ -34,27 +34,35 @@ class Plan:
     layout: Layout
     figures: dict[int, list[Figure]] = field(default_factory=dict)
     parse: list[int] = field(default_factory=list)
+    # Sentences whose named entities are read (sources and antecedents); the rest skip NER.
+    needs_entities: set[int] = field(default_factory=set)
 
 
 def plan(layout: Layout) -> Plan:
-    """Find figures cheaply; parse only sentences with figures or attribution words."""
+    """Find figures cheaply; parse only the sentences that can hold a claim or name its source.
+
+    A figure's sentence is parsed only when it holds a measure word (no claim is possible
+    without one); other sentences only when they can name a source for a figure near them:
+    a reporting verb in the figure's paragraph, or the sentence before one that refers back."""
     p = Plan(layout)
     text = layout.text
-    last_figure = -1
     for i, s in enumerate(layout.sentences):
+        if not LEXICON.measure_word.search(text, s.start, s.end):
+            continue
         figs = find_figures(text, s.start, s.end)
         if figs:
             p.figures[i] = figs
-            last_figure = i
     paras_with_figures = {layout.sentences[i].para for i in p.figures}
     antecedents = {i - 1 for i in p.figures
                    if REFERS_BACK.search(text, layout.sentences[i].start, layout.sentences[i].end)}
     for i, s in enumerate(layout.sentences):
         if i in p.figures or i in antecedents:
             p.parse.append(i)
-        elif i < last_figure or s.para in paras_with_figures:
-            if REPORTING_CUE.search(text, s.start, s.end):
-                p.parse.append(i)
+        elif s.para in paras_with_figures and REPORTING_CUE.search(text, s.start, s.end):
+            p.parse.append(i)
+        if i in antecedents or (i not in p.figures and i in p.parse) \
+                or REPORTING_CUE.search(text, s.start, s.end) or REFERS_BACK.search(text, s.start, s.end):
+            p.needs_entities.add(i)
     return p
 
 
@@ -231,7 +239,7 @@ def group_phrase(noun: Token) -> str | None:
     word = LEXICON.group_synonym.get(word, LEXICON.group_synonym.get(lemma, word))
     if noun.tag_ not in ("NNS", "NNPS") and word == lemma and lemma in LEXICON.people_words:
         word = _pluralise(word)
-    if word.lower() in ("russians", "ukrainians") or noun.ent_type_ == "NORP":
+    if noun.tag_ == "NNPS" or noun.ent_type_ == "NORP":  # "Russians", "Palestinians": kept as written
         return noun.text
     compounds = [c.lower_ for c in mods if c.dep_ == "compound" and not c.text[:1].isupper()]
     parts = [p for p in proper if p.lower() != word] + compounds + [word]
@@ -299,6 +307,7 @@ class ArticleExtraction:
         self.docs = docs
         self.discourse = attr.Discourse()
         self.sentence_attr: dict[int, list[tuple[int, attr.Source]]] = {}
+        self._cue_cache: dict[int, dict[int, Measure]] = {}
         self.headline = attr.headline_source(self.layout.title) if self.layout.title else None
         words = self.layout.text.lower()
         self.about_protest = bool(re.search(r"\b(protest|demonstrat|rally|rallies|march)", words))
@@ -320,6 +329,12 @@ class ArticleExtraction:
                     out.append(claim)
                     last_group = claim.who
         return out
+
+    def _phrase_cues(self, doc: Doc) -> dict[int, Measure]:
+        key = id(doc)
+        if key not in self._cue_cache:
+            self._cue_cache[key] = _phrase_cues(doc)
+        return self._cue_cache[key]
 
     def _collect_speakers(self, i: int, doc: Doc, base: int) -> None:
         """Remember the subjects of reporting verbs, for quotations and later pronouns."""
@@ -376,7 +391,7 @@ class ArticleExtraction:
         counted = counted_noun(anchor, figure_ids)
         if counted is not None and not plausible_group(counted):
             return None, previous  # "two dams gave way", "42,000 tickets": not a count of the affected
-        phrase_cues = _phrase_cues(doc)
+        phrase_cues = self._phrase_cues(doc)
         measure = measure_for(anchor, figure_ids, phrase_cues, counted)
         if measure is None:
             return None, previous

@@ -1,6 +1,7 @@
 """The extractor's lexicon, read once from lexicon.toml beside this file."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,6 +35,17 @@ class Lexicon:
     @cached_property
     def measure_of_lemma(self) -> dict[str, Measure]:
         return {w.lower(): Measure(m) for m, ws in self.data["measure_lemmas"].items() for w in ws}
+
+    @cached_property
+    def measure_word(self) -> re.Pattern:
+        """Any form of any measure word: a sentence without one cannot hold a claim."""
+        stems = set(self.measure_of_lemma) | set(self.group_measure)
+        stems |= {words[0] for words, _ in self.measure_phrases}
+        prefixes = {s[:-1] if s.endswith(("e", "y")) and len(s) > 3 else s for s in stems}
+        words = sorted(prefixes, key=len, reverse=True)
+        irregular = sorted(self.data["measure_forms"]["irregular"], key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, irregular)) + r")\b|\b(?:"
+                          + "|".join(map(re.escape, words)) + r")", re.IGNORECASE)
 
     @cached_property
     def measure_phrases(self) -> list[tuple[tuple[str, ...], Measure]]:

@@ -28,7 +28,8 @@ def iter_inputs(paths: Iterable[str], settings: Settings) -> Iterator[Article | 
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            # Every entry that is not a folder is read or named: a dangling link is a reject, not a skip.
+            files = sorted(p for p in path.rglob("*") if not p.is_dir() and not _hidden(p, path))
             if not files:
                 yield InputError(raw, "folder holds no files")
             for f in files:
@@ -133,8 +134,9 @@ def _from_html(html: str, article_id: str, source: str) -> Article | InputError:
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False, as_dict=True)
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                                include_tables=False)
+        doc = extracted.as_dict() if extracted is not None else None
     except Exception as e:  # trafilatura raises assorted parser errors on broken markup
         return InputError(source, f"HTML could not be parsed: {type(e).__name__}")
     body = (doc or {}).get("text") or ""

@@ -1,0 +1,101 @@
+"""make bench: throughput and peak memory of the main job against spaCy's whole-text baseline.
+
+Builds N articles from the dev corpus and the shipped samples (each varied so none is byte-identical),
+then times, as separate processes and start-up included:
+  crosstally run --jobs 1 / --jobs 2, and nlp.pipe over every whole text with n_process 1 / 2.
+Peak memory is the largest resident set of any one process of the run, sampled every 20 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "corpus" / "dev" / "articles"
+BASELINE = """
+import sys, pathlib, spacy
+from crosstally.extractor.pipeline import load_nlp
+nlp = load_nlp()
+texts = (p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).iterdir()))
+n = sum(1 for _ in nlp.pipe(texts, batch_size=64, n_process=int(sys.argv[2])))
+print(n)
+"""
+
+
+def build_corpus(folder: Path, n: int) -> int:
+    sources = sorted(DEV.glob("*.txt")) if DEV.is_dir() else []
+    sources += sorted((ROOT / "crosstally" / "samples").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    for i in range(n):
+        base = texts[i % len(texts)]
+        # Vary each copy: a distinct dateline and reference, so no two are byte-identical.
+        (folder / f"a{i:06d}.txt").write_text(f"{base}\nRef {i}: filed {1 + i % 28} days after the event.\n",
+                                              encoding="utf-8")
+    return len(sources)
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of the largest single process in the command's tree."""
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            for p in [proc, *proc.children(recursive=True)]:
+                peak = max(peak, p.memory_info().rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, peak / 2**20
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = ap.parse_args()
+    py = sys.executable
+    crosstally = str(Path(py).parent / "crosstally")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        n_sources = build_corpus(corpus, args.articles)
+        size = sum(p.stat().st_size for p in corpus.iterdir())
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}"
+            secs, mib = measure([crosstally, "run", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"])
+            rows.append((f"crosstally run --jobs {jobs}", jobs, secs, mib))
+            secs, mib = measure([py, "-c", BASELINE, str(corpus), str(jobs)])
+            rows.append((f"baseline nlp.pipe n_process={jobs}", jobs, secs, mib))
+    n = args.articles
+    lines = [
+        "# Benchmark results", "",
+        f"- machine: {platform.machine()}, {psutil.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
+        f"- corpus: {n} articles ({size / 1e6:.1f} MB) varied from {n_sources} source texts",
+        f"- command: `make bench` (`python bench/bench.py --articles {n}`)", "",
+        "| run | processes | seconds | articles/s | peak RSS per process (MiB) | vs baseline |",
+        "|---|---|---|---|---|---|",
+    ]
+    base = {jobs: secs for name, jobs, secs, _ in rows if name.startswith("baseline")}
+    for name, jobs, secs, mib in rows:
+        ratio = f"{base[jobs] / secs:.1f}x" if not name.startswith("baseline") else ""
+        lines.append(f"| {name} | {jobs} | {secs:.1f} | {n / secs:.1f} | {mib:.0f} | {ratio} |")
+    report = "\n".join(lines) + "\n"
+    Path(args.out).write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

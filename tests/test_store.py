@@ -1,0 +1,45 @@
+from crosstally.model import Article, Claim, Measure, Modality, Qualifier, Reject
+from crosstally.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+CLAIM = Claim(article="a", quote="about 40", sentence="About 40 died.", start=0, end=8, value=40, low=40,
+              high=40, qualifier=Qualifier.APPROXIMATELY, measure=Measure.KILLED, who="people",
+              claimant="officials", via="Reuters", modality=Modality.ASSERTED, in_headline=False)
+
+
+def test_migrations_are_recorded_once(store, store_path):
+    assert store.schema_version() == SCHEMA_VERSION
+    store.close()
+    again = SQLiteStore(store_path)
+    rows = again.db.execute("SELECT count(*) AS n FROM migrations").fetchone()["n"]
+    assert rows == SCHEMA_VERSION
+    again.close()
+
+
+def test_claim_survives_the_store(store):
+    run = store.start_run(["x"], "test")
+    store.save_article(Article(id="a", text="About 40 died.", source="a.txt"), [CLAIM], run, "v")
+    assert list(store.claims()) == [CLAIM]
+
+
+def test_changed_article_replaces_its_claims(store):
+    run = store.start_run(["x"], "test")
+    store.save_article(Article(id="a", text="About 40 died.", source="a.txt"), [CLAIM], run, "v")
+    newer = Article(id="a", text="About 40 died. Updated.", source="a.txt")
+    store.save_article(newer, [], run, "v")
+    assert store.article_hash("a") == newer.hash
+    assert list(store.claims()) == []
+    assert store.counts()["articles"] == 1
+
+
+def test_failed_article_leaves_earlier_ones(store):
+    run = store.start_run(["x"], "test")
+    store.save_article(Article(id="a", text="About 40 died.", source="a.txt"), [CLAIM], run, "v")
+    bad = Claim(**{**CLAIM.to_dict(), "article": "b", "qualifier": Qualifier.EXACT, "measure": Measure.KILLED,
+                   "modality": Modality.ASSERTED, "quote": None})
+    try:
+        store.save_article(Article(id="b", text="x", source="b.txt"), [bad], run, "v")
+    except Exception:
+        pass
+    assert store.counts()["articles"] == 1 and list(store.claims()) == [CLAIM]
+    store.save_reject(run, Reject("c.bin", "binary data, not text"))
+    assert store.counts()["rejects"] == 1

@@ -76,10 +76,10 @@ def test_stdin(tmp_path):
 
 
 def test_article_text_is_escaped_in_the_terminal(tmp_path):
-    (tmp_path / "x.txt").write_text("[bold red]Fake[/] headline [link=javascript:alert(1)]x[/link]\n\n"
+    (tmp_path / "x.txt").write_text("Storm [bold red]Fake[/] toll [link=javascript:alert(1)]x[/link] rises\n\n"
                                     "Twelve people died, police said.\n")
     r = run_cli("run", str(tmp_path / "x.txt"), "--out", str(tmp_path / "o"))
-    assert "[bold red]Fake[/]" in r.output
+    assert "Storm [bold red]Fake[/] toll [link=javascript:alert(1)]x[/link] rises" in r.output
 
 
 def test_jobs_gives_the_same_claims(tmp_path):

@@ -77,9 +77,8 @@ def is_media(phrase: str) -> bool:
     joined = " ".join(words)
     if re.search(r"\b(news|press) (agency|service)\b|\bwire service\b", joined):
         return True
-    heads = LEXICON.relay_heads - {"agency", "agencies", "news", "press", "times", "post"}
-    capitalised = any(t[:1].isupper() for t in phrase.split()[:-1]) or phrase.split()[0][:1].isupper()
-    return words[-1] in heads and capitalised or words[0] in ("broadcaster", "newspaper", "daily")
+    capitalised = phrase.split()[0][:1].isupper()
+    return words[-1] in LEXICON.relay_heads and capitalised or words[0] in ("broadcaster", "newspaper", "daily")
 
 
 def _span_text(doc: Doc, toks: list[Token]) -> str:
@@ -102,11 +101,9 @@ def _np_tokens(tok: Token) -> list[Token]:
         c = stack.pop()
         if c.dep_ in ("relcl", "acl", "cc", "conj", "punct", "advcl", "ccomp", "parataxis", "nummod"):
             continue
+        # "Ministry of Interior", "police in Malang", "students at X" keep their complement
         if c.dep_ == "prep" and c.lower_ not in ("of", "in", "at"):
             continue
-        if c.dep_ == "prep" and c.head is tok and c.lower_ in ("in", "at"):
-            # "police in Malang" keeps its place; "students at X" keeps its institution
-            pass
         keep.append(c)
         stack.extend(c.children)
     return keep
@@ -345,7 +342,7 @@ def frames(anchor: Token, discourse: Discourse, base: int) -> list[tuple[Source,
             subj = _subject(c)
             if subj is not None and (src := resolve_source(subj, discourse, base)):
                 out.append((src, c.lemma_.lower() in LEXICON.denial_verbs))
-    if not any(True for _ in out):
+    if not out:
         # "according to X" attached elsewhere in the sentence still sources the sentence
         for t in anchor.doc:
             if t.lower_ == "according" and t.i not in seen_according:
@@ -365,10 +362,7 @@ def decide(found: list[tuple[Source, bool]]) -> Attribution:
             att.claimant, att.denied = src.name, True
             return att
         if src.media:
-            if att.claimant is not None and att.via is None:
-                att.via = src.phrase
-            elif att.claimant is None and att.via is None:
-                att.via = src.phrase
+            att.via = att.via or src.phrase
             continue
         if att.claimant is None:
             att.claimant = src.name

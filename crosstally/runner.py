@@ -68,7 +68,7 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
         if _WORKER is None:
             _init_worker(settings.model)
         for chunk in chunks:
-            yield from zip(chunk, _extract_chunk(payload(chunk)))
+            yield from zip(chunk, _extract_chunk(payload(chunk)), strict=True)
         return
     # Inputs are read here, in the calling thread (the store is not shared across threads), and at
     # most a few chunks per worker are in flight, so memory stays flat however long the input is.
@@ -80,15 +80,16 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
             in_flight.append((chunk, pool.apply_async(_extract_chunk, (payload(chunk),))))
             if len(in_flight) >= window:
                 done, result = in_flight.popleft()
-                yield from zip(done, result.get())
+                yield from zip(done, result.get(), strict=True)
         while in_flight:
             done, result = in_flight.popleft()
-            yield from zip(done, result.get())
+            yield from zip(done, result.get(), strict=True)
 
 
-def run(paths: list[str], out_dir: str | Path, settings: Settings = Settings(),
+def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         progress: Callable[[str], None] | None = None) -> RunReport:
     """Read every input, extract and store claims, and write the exports into `out_dir`."""
+    settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store = SQLiteStore(out / "crosstally.db")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from crosstally.evaluate import evaluate, load_jsonl
-from crosstally.export import write_claims_jsonl
 from crosstally.runner import run
 from crosstally.settings import Settings
 

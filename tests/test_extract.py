@@ -1,6 +1,4 @@
 """Extraction, field by field and attribution form by form, on sentences written for these tests."""
-import string
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 

@@ -1,3 +1,7 @@
+import sqlite3
+
+import pytest
+
 from crosstally.model import Article, Claim, Measure, Modality, Qualifier, Reject
 from crosstally.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -36,10 +40,8 @@ def test_failed_article_leaves_earlier_ones(store):
     store.save_article(Article(id="a", text="About 40 died.", source="a.txt"), [CLAIM], run, "v")
     bad = Claim(**{**CLAIM.to_dict(), "article": "b", "qualifier": Qualifier.EXACT, "measure": Measure.KILLED,
                    "modality": Modality.ASSERTED, "quote": None})
-    try:
+    with pytest.raises(sqlite3.IntegrityError):
         store.save_article(Article(id="b", text="x", source="b.txt"), [bad], run, "v")
-    except Exception:
-        pass
     assert store.counts()["articles"] == 1 and list(store.claims()) == [CLAIM]
     store.save_reject(run, Reject("c.bin", "binary data, not text"))
     assert store.counts()["rejects"] == 1

@@ -154,7 +154,7 @@ def source_of(tok: Token) -> Source | None:
     unnamed = phrase.lower() in LEXICON.unnamed_channels
     gpe = any(e.label_ == "GPE" and e.start == lo and e.end - 1 == hi for e in doc.ents)
     plural = tok.tag_ in ("NNS", "NNPS") or tok.lower_ in PLURAL_UNNAMED
-    kind = "place" if gpe else "group" if plural and not tok.pos_ == "PROPN" else "org"
+    kind = "place" if gpe else "group" if plural and tok.pos_ != "PROPN" else "org"
     return Source(name=phrase, phrase=phrase, kind=kind, media=media, unnamed_channel=unnamed)
 
 

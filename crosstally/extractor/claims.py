@@ -53,16 +53,14 @@ def plan(layout: Layout) -> Plan:
         if figs:
             p.figures[i] = figs
     paras_with_figures = {layout.sentences[i].para for i in p.figures}
-    antecedents = {i - 1 for i in p.figures
-                   if REFERS_BACK.search(text, layout.sentences[i].start, layout.sentences[i].end)}
+    reports = [bool(REPORTING_CUE.search(text, s.start, s.end)) for s in layout.sentences]
+    refers = [bool(REFERS_BACK.search(text, s.start, s.end)) for s in layout.sentences]
+    antecedents = {i - 1 for i in p.figures if refers[i]}
     for i, s in enumerate(layout.sentences):
-        if i in p.figures or i in antecedents:
+        if i in p.figures or i in antecedents or (s.para in paras_with_figures and reports[i]):
             p.parse.append(i)
-        elif s.para in paras_with_figures and REPORTING_CUE.search(text, s.start, s.end):
-            p.parse.append(i)
-        if i in antecedents or (i not in p.figures and i in p.parse) \
-                or REPORTING_CUE.search(text, s.start, s.end) or REFERS_BACK.search(text, s.start, s.end):
-            p.needs_entities.add(i)
+            if i not in p.figures or reports[i] or refers[i]:
+                p.needs_entities.add(i)
     return p
 
 

@@ -70,7 +70,7 @@ class Extractor:
         wanted = [k for k, (p, i) in enumerate(flat) if i in p.needs_entities and names_a_source(docs[k])]
         if has_ner and wanted:
             ner = self.nlp.get_pipe("ner")
-            for k, doc in zip(wanted, ner.pipe((docs[k] for k in wanted), batch_size=64)):
+            for k, doc in zip(wanted, ner.pipe((docs[k] for k in wanted), batch_size=64), strict=True):
                 docs[k] = doc
         it = iter(docs)
         for article_id, p in pending:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -84,7 +84,7 @@ class Claim:
     in_headline: bool
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = {name: getattr(self, name) for name in CLAIM_FIELDS}
         for key in ("qualifier", "measure", "modality"):
             d[key] = d[key].value
         for key in ("value", "low", "high"):

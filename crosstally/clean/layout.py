@@ -138,8 +138,9 @@ def _looks_like_title(line: str) -> bool:
     return True
 
 
-def layout(text: str, title: str | None = None) -> Layout:
-    """Split an article into title, furniture, paragraphs and sentences (offsets into `text`)."""
+def layout(text: str, title: str | None = None, sentences: bool = True) -> Layout:
+    """Split an article into title, furniture, paragraphs and sentences (offsets into `text`).
+    With `sentences=False` only the title, date, credits, furniture and paragraphs are found."""
     furn = _furniture()
     out = Layout(text=text)
     credits: list[str] = []
@@ -178,6 +179,8 @@ def layout(text: str, title: str | None = None) -> Layout:
             out.title_span = first
     for para, (s, e) in enumerate(content_lines):
         out.paragraphs.append((s, e))
+        if not sentences:
+            continue
         in_title = out.title_span is not None and s < out.title_span[1] and out.title_span[0] < e
         spans = [(s, e)] if in_title else split_sentences(text, s, e)
         out.sentences.extend(Sentence(a, b, para, in_title) for a, b in spans)

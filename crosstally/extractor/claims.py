@@ -77,7 +77,15 @@ def _path_edges(a: Token, b: Token) -> list[str] | None:
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
-    return [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    """The tokens that overlap doc.text[start:end] (a figure starts and ends inside a word)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    return list(span)
+
+
+# Kept in doc.user_data: a Doc is parsed once and read by every figure in it.
+_CUES = "crosstally.cue_candidates"
 
 
 def _anchor(toks: list[Token]) -> Token:
@@ -89,15 +97,15 @@ def _anchor(toks: list[Token]) -> Token:
 
 
 def _phrase_cues(doc: Doc) -> dict[int, Measure]:
+    """Multi-word cues ("lost their lives", "taken hostage"), matched on lemmas of content words."""
     cues: dict[int, Measure] = {}
-    lemmas = [t.lemma_.lower() for t in doc]
-    content = [i for i, t in enumerate(doc) if t.dep_ not in ("det", "poss") and not t.is_punct]
-    seq = [lemmas[i] for i in content]
-    for words, measure in LEXICON.measure_phrases:
-        n = len(words)
-        for k in range(len(seq) - n + 1):
-            if tuple(seq[k:k + n]) == words:
-                cues[content[k]] = measure
+    content = [t for t in doc if t.dep_ not in ("det", "poss") and not t.is_punct]
+    seq = [t.lemma_.lower() for t in content]
+    by_first = LEXICON.measure_phrases_by_first
+    for k, lemma in enumerate(seq):
+        for words, measure in by_first.get(lemma, ()):
+            if tuple(seq[k:k + len(words)]) == words:
+                cues[content[k].i] = measure
     return cues
 
 
@@ -117,11 +125,22 @@ def _cue_measure(tok: Token, anchor: Token, phrase_cues: dict[int, Measure]) -> 
     return m
 
 
+def _cue_candidates(doc: Doc, phrase_cues: dict[int, Measure]) -> list[Token]:
+    """The tokens that can cue a measure at all (the rest never need a path computed)."""
+    found = doc.user_data.get(_CUES)
+    if found is None:
+        table = LEXICON.measure_of_lemma
+        found = doc.user_data[_CUES] = [
+            t for t in doc
+            if t.i in phrase_cues or t.lemma_.lower() in table or t.lower_ in table or t.lemma_.lower() == "lose"]
+    return found
+
+
 def measure_for(anchor: Token, figure_ids: set[int], phrase_cues: dict[int, Measure],
                 counted: Token | None) -> Measure | None:
     """The measure whose cue is nearest the figure in the tree, within the figure's clause."""
     best: tuple[float, int, Measure] | None = None
-    for tok in anchor.doc:
+    for tok in _cue_candidates(anchor.doc, phrase_cues):
         if tok.i in figure_ids:
             continue
         m = _cue_measure(tok, anchor, phrase_cues)

@@ -29,6 +29,19 @@ class Lexicon:
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     @cached_property
+    def qualifier_before(self) -> re.Pattern[str]:
+        """A qualifier phrase ending where the (lower-cased) text ends; the leftmost match is the longest."""
+        alternatives = "|".join(re.escape(p) for p, _ in self.qualifier_phrases)
+        return re.compile(rf"(?<![\w])({alternatives})\s+$")
+
+    @cached_property
+    def qualifier_of_phrase(self) -> dict[str, Qualifier]:
+        table: dict[str, Qualifier] = {}
+        for phrase, qualifier in self.qualifier_phrases:
+            table.setdefault(phrase, qualifier)
+        return table
+
+    @cached_property
     def qualifier_verbs(self) -> frozenset[str]:
         return _lower(self.data["qualifier_verbs"]["words"])
 
@@ -51,6 +64,14 @@ class Lexicon:
     def measure_phrases(self) -> list[tuple[tuple[str, ...], Measure]]:
         return [(tuple(p.lower().split()), Measure(m))
                 for m, ps in self.data["measure_phrases"].items() for p in ps]
+
+    @cached_property
+    def measure_phrases_by_first(self) -> dict[str, list[tuple[tuple[str, ...], Measure]]]:
+        """The measure phrases indexed by their first word, each list in the lexicon's order."""
+        table: dict[str, list[tuple[tuple[str, ...], Measure]]] = {}
+        for words, measure in self.measure_phrases:
+            table.setdefault(words[0], []).append((words, measure))
+        return table
 
     @cached_property
     def group_measure(self) -> dict[str, Measure]:

@@ -116,15 +116,10 @@ def interval(value: float, qualifier: Qualifier, low: float | None = None) -> tu
 def _qualifier_before(text: str, pos: int) -> tuple[Qualifier, int]:
     """The qualifier phrase ending right before `pos`, and where it starts."""
     window = text[max(0, pos - 40):pos]
-    lowered = window.lower()
-    best: tuple[int, Qualifier, int] | None = None
-    for phrase, qualifier in LEXICON.qualifier_phrases:
-        m = re.search(r"(?<![\w])" + re.escape(phrase) + r"\s+$", lowered)
-        if m and (best is None or len(phrase) > best[0]):
-            best = (len(phrase), qualifier, pos - len(window) + m.start())
-    if best is None:
+    m = LEXICON.qualifier_before.search(window.lower())
+    if m is None:
         return Qualifier.EXACT, pos
-    return best[1], best[2]
+    return LEXICON.qualifier_of_phrase[m.group(1)], pos - len(window) + m.start()
 
 
 def _is_year(num: str) -> bool:

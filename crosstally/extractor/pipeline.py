@@ -7,10 +7,12 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc, Span, Token
 
 from crosstally.clean.layout import layout
 from crosstally.errors import ModelError
+from crosstally.extractor.attributes import fast_ruler
 from crosstally.extractor.claims import ArticleExtraction, plan
 from crosstally.model import Claim
 
@@ -43,6 +45,16 @@ class Extractor:
     def __init__(self, nlp: Language | None = None, batch_size: int = 256) -> None:
         self.nlp = nlp or load_nlp()
         self.batch_size = batch_size
+        # The pipeline without NER (run later, on few sentences), with the attribute ruler's fast twin.
+        self.steps = [fast_ruler(proc) if isinstance(proc, AttributeRuler) else proc
+                      for name, proc in self.nlp.pipeline if name != "ner"]
+        self.ner = self.nlp.get_pipe("ner") if "ner" in self.nlp.pipe_names else None
+
+    def _parse(self, texts: list[str]) -> list[Doc]:
+        docs: Iterable[Doc] = (self.nlp.make_doc(t) for t in texts)
+        for step in self.steps:
+            docs = step.pipe(docs, batch_size=256) if hasattr(step, "pipe") else map(step, docs)
+        return list(docs)
 
     def extract(self, text: str, title: str | None = None, article_id: str = "") -> list[Claim]:
         return next(self.extract_many([(article_id, text, title)]))
@@ -64,35 +76,67 @@ class Extractor:
     def _flush(self, pending) -> Iterator[list[Claim]]:
         flat = [(p, i) for _, p in pending for i in p.parse]
         texts = [p.layout.text[p.layout.sentences[i].start:p.layout.sentences[i].end] for p, i in flat]
+        docs = self._parse(texts)
         # NER is the costliest component; it runs only on the sentences whose entities are read.
-        has_ner = "ner" in self.nlp.pipe_names
-        docs = list(self.nlp.pipe(texts, batch_size=64, disable=["ner"] if has_ner else []))
         wanted = [k for k, (p, i) in enumerate(flat) if i in p.needs_entities and names_a_source(docs[k])]
-        if has_ner and wanted:
-            ner = self.nlp.get_pipe("ner")
-            for k, doc in zip(wanted, ner.pipe((docs[k] for k in wanted), batch_size=64), strict=True):
-                docs[k] = doc
+        if self.ner is not None and wanted:
+            recognise_names(self.ner, [docs[k] for k in wanted])
         it = iter(docs)
         for article_id, p in pending:
             parsed = {i: next(it) for i in p.parse}
             yield ArticleExtraction(article_id, p, parsed).claims()
 
 
+# The small model's NER sees about four tokens either side of a word (its CNN's reach), so a
+# window that wide around every capitalised word finds the same names as the whole sentence.
+NAME_CONTEXT = 4
+
+
+def name_windows(doc: Doc, context: int = NAME_CONTEXT) -> list[tuple[int, int]]:
+    """Merged token ranges around the proper nouns and capitalised words of a sentence."""
+    windows: list[tuple[int, int]] = []
+    for t in doc:
+        # A capital opening a sentence marks a name only on a noun or adjective ("Russian forces").
+        if (t.pos_ == "PROPN" or (t.text[:1].isupper() and (t.i > 0 or t.pos_ in ("ADJ", "NOUN")))) \
+                and in_source_position(t):
+            lo, hi = max(0, t.i - context), min(len(doc), t.i + context + 1)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+    return windows
+
+
+def recognise_names(ner, docs: list[Doc]) -> None:
+    """Run NER on the windows around each doc's names only, and set the entities it finds on the doc."""
+    pieces = [(doc, lo, Doc(doc.vocab, words=[t.text for t in doc[lo:hi]],
+                              spaces=[bool(t.whitespace_) for t in doc[lo:hi]]))
+              for doc in docs for lo, hi in name_windows(doc)]
+    found: dict[int, list[Span]] = {id(doc): [] for doc in docs}
+    for (doc, lo, _), piece in zip(pieces, ner.pipe((p for _, _, p in pieces), batch_size=256), strict=True):
+        found[id(doc)].extend(Span(doc, lo + e.start, lo + e.end, label=e.label) for e in piece.ents)
+    for doc in docs:
+        doc.set_ents(found[id(doc)], default="outside")
+
+
 SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "appos", "agent"})
 
 
-def names_a_source(doc: Doc) -> bool:
-    """Whether a proper noun can be a speaker here: a subject, possessor, or "according to"/"by" object.
-    Sentences whose sources are common nouns ("officials said", "it said") need no entity pass."""
-    for t in doc:
-        if t.pos_ != "PROPN":
-            continue
-        for a in [t, *t.ancestors]:
-            if a.dep_ in SOURCE_DEPS or (a.dep_ == "pobj" and a.head.lower_ in ("to", "by", "from")):
-                return True
-            if a.dep_ not in ("compound", "flat", "amod", "nmod", "prep", "pobj", "conj", "cc", "case"):
-                break
+def in_source_position(t: Token) -> bool:
+    """Whether a word sits in a phrase that can name a speaker: a subject, possessor, apposition,
+    or the object of "according to"/"by"/"from"."""
+    for a in [t, *t.ancestors]:
+        if a.dep_ in SOURCE_DEPS or (a.dep_ == "pobj" and a.head.lower_ in ("to", "by", "from")):
+            return True
+        if a.dep_ not in ("compound", "flat", "amod", "nmod", "prep", "pobj", "conj", "cc", "case"):
+            return False
     return False
+
+
+def names_a_source(doc: Doc) -> bool:
+    """Whether a proper noun can be a speaker here. Sentences whose sources are common nouns
+    ("officials said", "it said") need no entity pass."""
+    return any(t.pos_ == "PROPN" and in_source_position(t) for t in doc)
 
 
 def claims_from_doc(doc: Doc, article_id: str = "", title: str | None = None) -> list[Claim]:

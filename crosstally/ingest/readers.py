@@ -125,7 +125,7 @@ def decode(data: bytes, source: str) -> str | InputError:
 def _from_text(text: str, article_id: str, source: str) -> Article | InputError:
     if not re.search(r"[A-Za-z]{2,}", text):
         return InputError(source, "no words in the text")
-    lay = layout(text)
+    lay = layout(text, sentences=False)
     return Article(id=article_id, text=text, source=source, title=lay.title, date=lay.date,
                    credits=lay.credits, format="text")
 
@@ -144,7 +144,7 @@ def _from_html(html: str, article_id: str, source: str) -> Article | InputError:
         return InputError(source, "HTML page has no article body")
     title = (doc.get("title") or "").strip() or None
     text = f"{title}\n\n{body}\n" if title else body + "\n"
-    lay = layout(text, title)
+    lay = layout(text, title, sentences=False)
     return Article(id=article_id, text=text, source=source, title=title,
                    outlet=doc.get("sitename") or doc.get("hostname"), date=doc.get("date"),
                    url=doc.get("url"), credits=lay.credits, format="html")

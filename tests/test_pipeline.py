@@ -1,0 +1,72 @@
+"""The fast paths of the spaCy side give what the full pipeline gives."""
+from __future__ import annotations
+
+import pytest
+
+from crosstally.extractor.attributes import FastAttributeRuler, fast_ruler
+from crosstally.extractor.pipeline import in_source_position, name_windows, recognise_names
+
+SENTENCES = [
+    "The regional health office said on Tuesday that 212 people had been killed in the floods.",
+    "According to Maria Okonkwo, a spokeswoman for the Lagos State Emergency Management Agency, 40 were hurt.",
+    "Ukrainian officials put the toll at 31, while the Russian Defence Ministry said none had died.",
+    "\u201cWe ain't gonna stop counting,\u201d said rescuer Tomas Ek, who has worked in Kiruna since 2004.",
+    "Let's be clear: at least 1,200 were evacuated from Port Harcourt and 300 from Bonny Island.",
+    "Police arrested  57 protesters outside the Hungarian parliament,   AFP reported.",
+    "It was unclear how many had drowned.",
+]
+
+
+@pytest.fixture(scope="module")
+def nlp(extractor):
+    return extractor.nlp
+
+
+def _attributes(doc):
+    return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+
+def test_fast_attribute_ruler_sets_what_the_ruler_sets(nlp):
+    ruler = nlp.get_pipe("attribute_ruler")
+    fast = fast_ruler(ruler)
+    assert isinstance(fast, FastAttributeRuler)
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    for doc in nlp.pipe(SENTENCES, disable=["attribute_ruler", "lemmatizer", "ner"]):
+        expected = lemmatizer(ruler(doc.copy()))
+        got = lemmatizer(fast(doc.copy()))
+        assert _attributes(got) == _attributes(expected), doc.text
+    # Twice over the same words: the second time the cached effects are used.
+    for doc in nlp.pipe(SENTENCES[:2], disable=["attribute_ruler", "lemmatizer", "ner"]):
+        assert _attributes(fast(doc.copy())) == _attributes(ruler(doc.copy()))
+
+
+def test_fast_attribute_ruler_maps_tags_to_parts_of_speech(nlp):
+    fast = fast_ruler(nlp.get_pipe("attribute_ruler"))
+    doc = fast(next(nlp.pipe(["Officials in Lagos counted 40 bodies."],
+                              disable=["attribute_ruler", "lemmatizer", "ner"])))
+    assert [t.pos_ for t in doc] == ["NOUN", "ADP", "PROPN", "VERB", "NUM", "NOUN", "PUNCT"]
+
+
+def test_name_windows_cover_source_names_only(nlp):
+    doc = next(nlp.pipe(["Ahmed Salem of the Libyan Red Crescent said rescuers had found 40 bodies "
+                         "in the streets of the old quarter of Derna overnight."], disable=["ner"]))
+    windows = name_windows(doc)
+    covered = {i for lo, hi in windows for i in range(lo, hi)}
+    said = [t.i for t in doc if t.text == "said"][0]
+    assert {0, 1, said} <= covered  # the speaker, with the context that reaches the verb
+    derna = [t.i for t in doc if t.text == "Derna"][0]
+    assert derna not in covered  # a place in an adverbial names nobody
+    assert all(b[0] > a[1] for a, b in zip(windows, windows[1:]))  # merged, in order
+
+
+def test_entities_from_windows_match_entities_from_whole_sentences(nlp):
+    full = list(nlp.pipe(SENTENCES))
+    windowed = list(nlp.pipe(SENTENCES, disable=["ner"]))
+    recognise_names(nlp.get_pipe("ner"), windowed)
+    for a, b in zip(full, windowed, strict=True):
+        # Every name that can be a source is found as it is in the whole sentence.
+        expected = {(e.start, e.end, e.label_) for e in a.ents
+                    if any(t.pos_ == "PROPN" and in_source_position(t) for t in e)}
+        assert expected <= {(e.start, e.end, e.label_) for e in b.ents}, a.text
+    speakers = [e.text for d in windowed for e in d.ents if e.label_ == "PERSON"]
+    assert "Maria Okonkwo" in speakers and "Tomas Ek" in speakers

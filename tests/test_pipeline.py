@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from crosstally.extractor.attributes import FastAttributeRuler, fast_ruler
-from crosstally.extractor.pipeline import in_source_position, name_windows, recognise_names
+from crosstally.extractor.attribution import source_tokens
+from crosstally.extractor.pipeline import name_windows, recognise_names
 
 SENTENCES = [
     "The regional health office said on Tuesday that 212 people had been killed in the floods.",
@@ -14,6 +15,7 @@ SENTENCES = [
     "Let's be clear: at least 1,200 were evacuated from Port Harcourt and 300 from Bonny Island.",
     "Police arrested  57 protesters outside the Hungarian parliament,   AFP reported.",
     "It was unclear how many had drowned.",
+    "There were 12 dead on Monday and there are still 30 missing, y'all.",
 ]
 
 
@@ -64,9 +66,18 @@ def test_entities_from_windows_match_entities_from_whole_sentences(nlp):
     windowed = list(nlp.pipe(SENTENCES, disable=["ner"]))
     recognise_names(nlp.get_pipe("ner"), windowed)
     for a, b in zip(full, windowed, strict=True):
-        # Every name that can be a source is found as it is in the whole sentence.
-        expected = {(e.start, e.end, e.label_) for e in a.ents
-                    if any(t.pos_ == "PROPN" and in_source_position(t) for t in e)}
+        # Every name in a source phrase is found as it is in the whole sentence.
+        read = source_tokens(a)
+        expected = {(e.start, e.end, e.label_) for e in a.ents if any(t.i in read for t in e)}
         assert expected <= {(e.start, e.end, e.label_) for e in b.ents}, a.text
     speakers = [e.text for d in windowed for e in d.ents if e.label_ == "PERSON"]
     assert "Maria Okonkwo" in speakers and "Tomas Ek" in speakers
+
+
+def test_a_sentence_later_referred_back_to_gets_every_speaker_name(nlp):
+    text = "Interior Minister Imad Trabelsi visited the port on Monday."
+    plain = next(nlp.pipe([text], disable=["ner"]))
+    antecedent = next(nlp.pipe([text], disable=["ner"]))
+    recognise_names(nlp.get_pipe("ner"), [plain, antecedent], [False, True])
+    assert not plain.ents  # no reporting verb: no name here is a source
+    assert "Imad Trabelsi" in [e.text for e in antecedent.ents if e.label_ == "PERSON"]

@@ -2,15 +2,17 @@
 
 The English models' attribute ruler maps tags to parts of speech and morphology with ~180
 one-token patterns run through the general Matcher, which costs as much as the parser. Here the
-one-token patterns are indexed by the tag they test and checked directly; the few longer
-patterns ("gon na", "let 's") still go through a Matcher. Matches are applied in the ruler's
-order (later patterns win), so tokens end up with exactly the attributes the ruler would set.
+one-token patterns are indexed by the tag they test, checked directly and cached per
+(tag, word, dependency); the few longer patterns ("there were", "let 's") go through a Matcher,
+only on sentences where one can start. Matches are applied in the ruler's order (later patterns
+win), so tokens end up with exactly the attributes the ruler would set.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
@@ -19,14 +21,22 @@ from spacy.tokens._retokenize import set_token_attrs
 
 Test = Callable[[Token], bool]
 CACHE_LIMIT = 200_000
+# Only attributes fixed by a token's (tag, lower-cased form, dependency label), the cache key.
 _GETTERS: dict[str, Callable[[Token], object]] = {
     "TAG": lambda t: t.tag_,
     "LOWER": lambda t: t.lower_,
-    "ORTH": lambda t: t.text,
     "DEP": lambda t: t.dep_,
-    "POS": lambda t: t.pos_,
     "IS_SPACE": lambda t: t.is_space,
 }
+
+
+class Entry(NamedTuple):
+    """What the one-token patterns do to a token: their ids, their merged attributes, and whether
+    a multi-token pattern can start at it."""
+
+    ids: tuple[int, ...]
+    effect: dict[int, object]
+    starts_long: bool
 
 
 class Unsupported(ValueError):
@@ -65,56 +75,67 @@ class FastAttributeRuler:
 
     def __init__(self, ruler: AttributeRuler) -> None:
         self.ruler = ruler
-        self.by_tag: dict[str, list[tuple[int, Test]]] = defaultdict(list)
-        self.any_tag: list[tuple[int, Test]] = []
+        by_tag: dict[str, list[tuple[int, Test]]] = defaultdict(list)
+        any_tag: list[tuple[int, Test]] = []
         self.long = Matcher(ruler.vocab)
-        has_long = False
+        self.long_starts: list[Test] = []
         for attr_id, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
-                if len(pattern) != 1:
+                if any(spec.get("OP") for spec in pattern):
+                    raise Unsupported("pattern with an operator")
+                if len(pattern) > 1:
                     self.long.add(str(attr_id), [pattern])
-                    has_long = True
+                    self.long_starts.append(_token_test(pattern[0]))
                     continue
                 spec = pattern[0]
-                if spec.get("OP"):
-                    raise Unsupported("pattern with an operator")
                 test = _token_test(spec)
                 tag = spec.get("TAG")
                 if isinstance(tag, str):
-                    self.by_tag[tag].append((attr_id, test))
+                    by_tag[tag].append((attr_id, test))
                 elif isinstance(tag, dict) and set(tag) == {"IN"}:
                     for t in tag["IN"]:
-                        self.by_tag[t].append((attr_id, test))
+                        by_tag[t].append((attr_id, test))
                 else:
-                    self.any_tag.append((attr_id, test))
-        self.has_long = has_long
-        self.cache: dict[tuple[int, int, int], dict[int, object]] = {}
+                    any_tag.append((attr_id, test))
+        self.any_tag = any_tag
         # Each tag's candidates merged with the tag-free ones, in the ruler's order.
-        self.candidates = {tag: sorted([*rules, *self.any_tag], key=lambda r: r[0])
-                           for tag, rules in self.by_tag.items()}
+        self.candidates = {tag: sorted([*rules, *any_tag], key=lambda r: r[0]) for tag, rules in by_tag.items()}
+        # Every pattern reads only a token's tag, lower-cased form, dependency label and whether it
+        # is space, so what happens to a token is fixed by (tag, lower, dep) and can be cached.
+        self.cache: dict[tuple[int, int, int], Entry] = {}
 
-    def _effect(self, token: Token) -> dict[int, object]:
-        """What the one-token patterns set on a token, merged in the ruler's order."""
-        merged: dict[int, object] = {}
-        for attr_id, test in self.candidates.get(token.tag_, self.any_tag):
-            if test(token):
-                merged.update(self.ruler.attrs[attr_id])
-        return merged
+    def _entry(self, token: Token) -> Entry:
+        ids = tuple(attr_id for attr_id, test in self.candidates.get(token.tag_, self.any_tag) if test(token))
+        effect: dict[int, object] = {}
+        for attr_id in ids:
+            effect.update(self.ruler.attrs[attr_id])
+        return Entry(ids, effect, any(test(token) for test in self.long_starts))
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.has_long and self.long(doc, allow_missing=True):
-            return self.ruler(doc)  # a rare multi-token exception: let the ruler order it
         cache = self.cache
+        entries = []
         for token in doc:
-            # One-token patterns read only the tag, the lower-cased form and the dependency label.
             key = (token.tag, token.lower, token.dep)
-            effect = cache.get(key)
-            if effect is None:
+            entry = cache.get(key)
+            if entry is None:
                 if len(cache) >= CACHE_LIMIT:
                     cache.clear()
-                effect = cache[key] = self._effect(token)
-            if effect:
-                set_token_attrs(token, effect)
+                entry = cache[key] = self._entry(token)
+            entries.append(entry)
+        extra: dict[int, list[int]] = {}
+        if any(e.starts_long for e in entries):
+            # A multi-token exception ("there were", "let's") sets one token of its match.
+            strings, indices = self.ruler.vocab.strings, self.ruler.indices
+            for match_id, start, end in self.long(doc, allow_missing=True):
+                attr_id = int(strings[match_id])
+                extra.setdefault(doc[start:end][indices[attr_id]].i, []).append(attr_id)
+        for token, entry in zip(doc, entries, strict=True):
+            if token.i in extra:
+                # Later patterns win, so a token's single- and multi-token matches apply in pattern order.
+                for attr_id in sorted({*entry.ids, *extra[token.i]}):
+                    set_token_attrs(token, self.ruler.attrs[attr_id])
+            elif entry.effect:
+                set_token_attrs(token, entry.effect)
         return doc
 
 

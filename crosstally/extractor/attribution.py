@@ -284,6 +284,31 @@ def _cited(verb: Token) -> Token | None:
     return None
 
 
+def source_heads(doc: Doc) -> list[Token]:
+    """Every token the attribution rules may read a source from: the subject or cited source of a
+    reporting verb, the possessor or by/from-object of a reporting noun, the object of
+    "according to". Names elsewhere in a sentence are never looked up."""
+    heads: list[Token | None] = []
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if t.pos_ in ("VERB", "AUX") and lemma in LEXICON.attribution_verbs:
+            heads += [_subject(t), _cited(t)]
+        elif t.pos_ in ("NOUN", "PROPN") and lemma in LEXICON.attribution_nouns:
+            for c in t.children:
+                if c.dep_ == "poss":
+                    heads.append(c)
+                elif c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                    heads.append(_pobj(c))
+        if t.lower_ == "according" or (t.lower_ in ("per", "citing") and t.dep_ == "prep"):
+            heads.append(_pobj(t))
+    return [h for h in heads if h is not None]
+
+
+def source_tokens(doc: Doc) -> set[int]:
+    """The tokens of every phrase `source_of` may be asked to name."""
+    return {t.i for h in source_heads(doc) for t in _np_tokens(h)}
+
+
 CLAUSE_EDGES = ("ccomp", "xcomp", "parataxis", "advcl", "dobj", "pobj", "prep", "conj", "acl",
                 "relcl", "attr", "oprd", "npadvmod", "dep", "nsubj", "nsubjpass", "appos", "pcomp")
 

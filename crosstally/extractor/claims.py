@@ -36,6 +36,8 @@ class Plan:
     parse: list[int] = field(default_factory=list)
     # Sentences whose named entities are read (sources and antecedents); the rest skip NER.
     needs_entities: set[int] = field(default_factory=set)
+    # Sentences parsed because the next one refers back to someone they name ("He said...").
+    antecedents: set[int] = field(default_factory=set)
 
 
 def plan(layout: Layout) -> Plan:
@@ -55,9 +57,9 @@ def plan(layout: Layout) -> Plan:
     paras_with_figures = {layout.sentences[i].para for i in p.figures}
     reports = [bool(REPORTING_CUE.search(text, s.start, s.end)) for s in layout.sentences]
     refers = [bool(REFERS_BACK.search(text, s.start, s.end)) for s in layout.sentences]
-    antecedents = {i - 1 for i in p.figures if refers[i]}
+    p.antecedents = {i - 1 for i in p.figures if refers[i] and i > 0}
     for i, s in enumerate(layout.sentences):
-        if i in p.figures or i in antecedents or (s.para in paras_with_figures and reports[i]):
+        if i in p.figures or i in p.antecedents or (s.para in paras_with_figures and reports[i]):
             p.parse.append(i)
             if i not in p.figures or reports[i] or refers[i]:
                 p.needs_entities.add(i)

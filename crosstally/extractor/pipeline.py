@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from crosstally.clean.layout import layout
 from crosstally.errors import ModelError
+from crosstally.extractor import attribution as attr
 from crosstally.extractor.attributes import fast_ruler
 from crosstally.extractor.claims import ArticleExtraction, plan
 from crosstally.model import Claim
@@ -80,38 +81,47 @@ class Extractor:
         # NER is the costliest component; it runs only on the sentences whose entities are read.
         wanted = [k for k, (p, i) in enumerate(flat) if i in p.needs_entities and names_a_source(docs[k])]
         if self.ner is not None and wanted:
-            recognise_names(self.ner, [docs[k] for k in wanted])
+            recognise_names(self.ner, [docs[k] for k in wanted], [flat[k][1] in flat[k][0].antecedents for k in wanted])
         it = iter(docs)
         for article_id, p in pending:
             parsed = {i: next(it) for i in p.parse}
             yield ArticleExtraction(article_id, p, parsed).claims()
 
 
-# The small model's NER sees about four tokens either side of a word (its CNN's reach), so a
-# window that wide around every capitalised word finds the same names as the whole sentence.
+# The small model's NER sees four tokens either side of a word (its CNN's reach), so a window
+# that wide around a name finds the same entity as the whole sentence would.
 NAME_CONTEXT = 4
 
 
-def name_windows(doc: Doc, context: int = NAME_CONTEXT) -> list[tuple[int, int]]:
-    """Merged token ranges around the proper nouns and capitalised words of a sentence."""
+def is_name_like(t: Token) -> bool:
+    """A proper noun, or a capitalised word that can open a name ("Russian forces")."""
+    return t.pos_ == "PROPN" or (t.text[:1].isupper() and (t.i > 0 or t.pos_ in ("ADJ", "NOUN")))
+
+
+def name_windows(doc: Doc, antecedent: bool = False, context: int = NAME_CONTEXT) -> list[tuple[int, int]]:
+    """Merged token ranges around the names whose entity labels are read: the names in the source
+    phrases of reporting verbs and nouns, and in a sentence a later "he" or "it" may refer back
+    to, every name that could be a speaker."""
+    if antecedent:
+        names = [t.i for t in doc if is_name_like(t) and in_source_position(t)]
+    else:
+        names = sorted(i for i in attr.source_tokens(doc) if is_name_like(doc[i]))
     windows: list[tuple[int, int]] = []
-    for t in doc:
-        # A capital opening a sentence marks a name only on a noun or adjective ("Russian forces").
-        if (t.pos_ == "PROPN" or (t.text[:1].isupper() and (t.i > 0 or t.pos_ in ("ADJ", "NOUN")))) \
-                and in_source_position(t):
-            lo, hi = max(0, t.i - context), min(len(doc), t.i + context + 1)
-            if windows and lo <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], hi)
-            else:
-                windows.append((lo, hi))
+    for i in names:
+        lo, hi = max(0, i - context), min(len(doc), i + context + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
     return windows
 
 
-def recognise_names(ner, docs: list[Doc]) -> None:
+def recognise_names(ner, docs: list[Doc], antecedents: list[bool] | None = None) -> None:
     """Run NER on the windows around each doc's names only, and set the entities it finds on the doc."""
+    flags = antecedents or [False] * len(docs)
     pieces = [(doc, lo, Doc(doc.vocab, words=[t.text for t in doc[lo:hi]],
                               spaces=[bool(t.whitespace_) for t in doc[lo:hi]]))
-              for doc in docs for lo, hi in name_windows(doc)]
+              for doc, flag in zip(docs, flags, strict=True) for lo, hi in name_windows(doc, flag)]
     found: dict[int, list[Span]] = {id(doc): [] for doc in docs}
     for (doc, lo, _), piece in zip(pieces, ner.pipe((p for _, _, p in pieces), batch_size=256), strict=True):
         found[id(doc)].extend(Span(doc, lo + e.start, lo + e.end, label=e.label) for e in piece.ents)

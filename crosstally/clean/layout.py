@@ -39,9 +39,17 @@ class Layout:
 @dataclass(frozen=True)
 class _Furniture:
     lines: frozenset[str]
-    patterns: tuple[re.Pattern, ...]
+    pattern: re.Pattern  # any of the furniture patterns, as one alternation
     link_markers: frozenset[str]
     credit_patterns: tuple[re.Pattern, ...]
+
+
+def _scoped(pattern: str) -> str:
+    """A pattern as a group that can sit in an alternation: a leading "(?i)" becomes "(?i:...)"."""
+    m = re.match(r"\(\?([imsx]+)\)", pattern)
+    if m:
+        return f"(?{m.group(1)}:{pattern[m.end():]})"
+    return f"(?:{pattern})"
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +58,7 @@ def _furniture() -> _Furniture:
     d = tomllib.loads(raw.decode("utf-8"))
     return _Furniture(
         lines=frozenset(x.lower() for x in d["lines"]),
-        patterns=tuple(re.compile(p) for p in d["patterns"]),
+        pattern=re.compile("|".join(_scoped(p) for p in d["patterns"])),
         link_markers=frozenset(x.lower() for x in d["link_list_markers"]),
         credit_patterns=tuple(re.compile(p) for p in d["credit_patterns"]),
     )
@@ -70,7 +78,7 @@ BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9]|[\"”
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 64):dot])  # a word ending at the dot
     if not m:
         return False
     word = m.group(1)
@@ -161,7 +169,7 @@ def layout(text: str, title: str | None = None, sentences: bool = True) -> Layou
         for cp in furn.credit_patterns:
             for cm in cp.finditer(line):
                 credits.extend(_credit_names(cm.group("names")))
-        if low in furn.lines or any(p.match(line) for p in furn.patterns):
+        if low in furn.lines or furn.pattern.match(line):
             out.furniture.append((s, e, "furniture"))
             in_links = low in furn.link_markers
             continue

@@ -14,6 +14,31 @@ def _lower(items: list[str]) -> frozenset[str]:
     return frozenset(i.lower() for i in items)
 
 
+def trie_pattern(words: set[str], whole_words: bool = False) -> str:
+    """A regular expression matching any of `words`, factored by shared prefixes.
+
+    With whole_words=False a word that another extends is enough on its own (the pattern finds
+    prefixes: "kill" also covers "killed"); with whole_words=True each word must match in full."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node and not whole_words:
+            return ""
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     data: dict
@@ -55,10 +80,10 @@ class Lexicon:
         stems = set(self.measure_of_lemma) | set(self.group_measure)
         stems |= {words[0] for words, _ in self.measure_phrases}
         prefixes = {s[:-1] if s.endswith(("e", "y")) and len(s) > 3 else s for s in stems}
-        words = sorted(prefixes, key=len, reverse=True)
-        irregular = sorted(self.data["measure_forms"]["irregular"], key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(map(re.escape, irregular)) + r")\b|\b(?:"
-                          + "|".join(map(re.escape, words)) + r")", re.IGNORECASE)
+        irregular = {w.lower() for w in self.data["measure_forms"]["irregular"]}
+        # As tries ("kill|kidnap" -> "ki(?:ll|dnap)"): the engine rejects most words at a letter or two.
+        return re.compile(r"\b(?:" + trie_pattern(irregular, whole_words=True) + r")\b|\b(?:"
+                          + trie_pattern({p.lower() for p in prefixes}) + r")", re.IGNORECASE)
 
     @cached_property
     def measure_phrases(self) -> list[tuple[tuple[str, ...], Measure]]:

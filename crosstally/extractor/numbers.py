@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crosstally.extractor.lexicon import LEXICON
+from crosstally.extractor.lexicon import LEXICON, trie_pattern
 from crosstally.model import Qualifier
 
 UNITS = {
@@ -20,7 +20,7 @@ TENS = {
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 NUMBER_WORDS = {**UNITS, **TENS, **SCALES}
 
-_WORD = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_WORD = r"(?:" + trie_pattern(set(NUMBER_WORDS), whole_words=True) + r")"
 # A run of number words: "four hundred and ninety-eight", "Six thousand", "one million".
 WORDS_RE = rf"(?:a\s+(?:hundred|thousand|million|billion)|{_WORD})(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 DIGITS_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -174,6 +174,8 @@ def _quoted_name(text: str, start: int, end: int) -> bool:
 def find_figures(text: str, start_at: int = 0, end_at: int | None = None) -> list[Figure]:
     """Every candidate figure in text[start_at:end_at], offsets into `text`."""
     end_at = len(text) if end_at is None else end_at
+    if not HAS_NUMBER.search(text, start_at, end_at):
+        return []
     segment = text[start_at:end_at]
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []

@@ -7,13 +7,12 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, Span, Token
 
 from crosstally.clean.layout import layout
 from crosstally.errors import ModelError
 from crosstally.extractor import attribution as attr
-from crosstally.extractor.attributes import fast_ruler
+from crosstally.extractor.attributes import fast_step
 from crosstally.extractor.claims import ArticleExtraction, plan
 from crosstally.model import Claim
 
@@ -46,9 +45,8 @@ class Extractor:
     def __init__(self, nlp: Language | None = None, batch_size: int = 256) -> None:
         self.nlp = nlp or load_nlp()
         self.batch_size = batch_size
-        # The pipeline without NER (run later, on few sentences), with the attribute ruler's fast twin.
-        self.steps = [fast_ruler(proc) if isinstance(proc, AttributeRuler) else proc
-                      for name, proc in self.nlp.pipeline if name != "ner"]
+        # The pipeline without NER (run later, on few sentences), with fast twins where there are some.
+        self.steps = [fast_step(proc) for name, proc in self.nlp.pipeline if name != "ner"]
         self.ner = self.nlp.get_pipe("ner") if "ner" in self.nlp.pipe_names else None
 
     def _parse(self, texts: list[str]) -> list[Doc]:

@@ -81,6 +81,17 @@ def is_media(phrase: str) -> bool:
     return words[-1] in LEXICON.relay_heads and capitalised or words[0] in ("broadcaster", "newspaper", "daily")
 
 
+_TOKENS = "crosstally.tokens"
+
+
+def tokens(doc: Doc) -> list[Token]:
+    """The tokens of a Doc as one list, made once: rules walk each parsed sentence many times."""
+    found = doc.user_data.get(_TOKENS)
+    if found is None:
+        found = doc.user_data[_TOKENS] = list(doc)
+    return found
+
+
 def _span_text(doc: Doc, toks: list[Token]) -> str:
     lo = min(t.i for t in toks)
     hi = max(t.i for t in toks)
@@ -289,7 +300,7 @@ def source_heads(doc: Doc) -> list[Token]:
     reporting verb, the possessor or by/from-object of a reporting noun, the object of
     "according to". Names elsewhere in a sentence are never looked up."""
     heads: list[Token | None] = []
-    for t in doc:
+    for t in tokens(doc):
         lemma = t.lemma_.lower()
         if t.pos_ in ("VERB", "AUX") and lemma in LEXICON.attribution_verbs:
             heads += [_subject(t), _cited(t)]
@@ -399,7 +410,7 @@ def decide(found: list[tuple[Source, bool]]) -> Attribution:
 
 def sentence_relay(doc: Doc, claimant: str) -> str | None:
     """ "..., as reported by Al Jazeera" / "according to Reuters": a named outlet anywhere in the sentence."""
-    for t in doc:
+    for t in tokens(doc):
         obj = None
         if t.lower_ == "according":
             obj = _pobj(t)
@@ -414,7 +425,7 @@ def sentence_relay(doc: Doc, claimant: str) -> str | None:
 
 def told_relay(doc: Doc) -> str | None:
     """ "X told broadcaster Metro TV": a named outlet receiving the statement is the relay."""
-    for t in doc:
+    for t in tokens(doc):
         if t.lemma_ == "tell":
             for c in t.children:
                 if c.dep_ in ("dobj", "dative", "iobj"):

@@ -101,7 +101,7 @@ def _anchor(toks: list[Token]) -> Token:
 def _phrase_cues(doc: Doc) -> dict[int, Measure]:
     """Multi-word cues ("lost their lives", "taken hostage"), matched on lemmas of content words."""
     cues: dict[int, Measure] = {}
-    content = [t for t in doc if t.dep_ not in ("det", "poss") and not t.is_punct]
+    content = [t for t in attr.tokens(doc) if t.dep_ not in ("det", "poss") and not t.is_punct]
     seq = [t.lemma_.lower() for t in content]
     by_first = LEXICON.measure_phrases_by_first
     for k, lemma in enumerate(seq):
@@ -133,7 +133,7 @@ def _cue_candidates(doc: Doc, phrase_cues: dict[int, Measure]) -> list[Token]:
     if found is None:
         table = LEXICON.measure_of_lemma
         found = doc.user_data[_CUES] = [
-            t for t in doc
+            t for t in attr.tokens(doc)
             if t.i in phrase_cues or t.lemma_.lower() in table or t.lower_ in table or t.lemma_.lower() == "lose"]
     return found
 
@@ -358,7 +358,7 @@ class ArticleExtraction:
     def _collect_speakers(self, i: int, doc: Doc, base: int) -> None:
         """Remember the subjects of reporting verbs, for quotations and later pronouns."""
         speakers = []
-        for t in doc:
+        for t in attr.tokens(doc):
             if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in LEXICON.attribution_verbs:
                 subj = attr._subject(t)
                 if subj is None:

@@ -101,7 +101,7 @@ def name_windows(doc: Doc, antecedent: bool = False, context: int = NAME_CONTEXT
     phrases of reporting verbs and nouns, and in a sentence a later "he" or "it" may refer back
     to, every name that could be a speaker."""
     if antecedent:
-        names = [t.i for t in doc if is_name_like(t) and in_source_position(t)]
+        names = [t.i for t in attr.tokens(doc) if is_name_like(t) and in_source_position(t)]
     else:
         names = sorted(i for i in attr.source_tokens(doc) if is_name_like(doc[i]))
     windows: list[tuple[int, int]] = []
@@ -144,7 +144,7 @@ def in_source_position(t: Token) -> bool:
 def names_a_source(doc: Doc) -> bool:
     """Whether a proper noun can be a speaker here. Sentences whose sources are common nouns
     ("officials said", "it said") need no entity pass."""
-    return any(t.pos_ == "PROPN" and in_source_position(t) for t in doc)
+    return any(t.pos_ == "PROPN" and in_source_position(t) for t in attr.tokens(doc))
 
 
 def claims_from_doc(doc: Doc, article_id: str = "", title: str | None = None) -> list[Claim]:

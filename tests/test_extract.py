@@ -88,6 +88,13 @@ def test_pronoun_refers_back(extract):
     assert one(extract(text), "14").claimant == "Marta Lind"
 
 
+def test_pronoun_refers_back_past_a_sentence(extract):
+    text = ("Floods hit the region on Sunday.\n\n"
+            "The Interior Ministry said rescuers were searching the coast. "
+            "Teams from three provinces joined them. It put the toll at 40 dead.")
+    assert one(extract(text), "40").claimant == "Interior Ministry"
+
+
 def test_description_refers_back(extract):
     text = ("Zambia's Ministry of Health issued a statement on Monday.\n\n"
             "The ministry said 230 people had been infected.")

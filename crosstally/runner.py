@@ -6,6 +6,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -58,32 +59,35 @@ def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[Article, list[Claim]]]:
-    """Claims for each article, in input order, in `settings.jobs` processes."""
+    """Claims for each article, in input order, in `settings.jobs` processes.
+
+    Inputs are read, and results stored, in the calling thread (the store is not shared across
+    threads); with more than one job, extraction runs in worker processes with at most a few
+    chunks per worker in flight, so memory stays flat however long the input is."""
     chunks = _chunks(iter(articles), settings.chunk_size)
-
-    def payload(chunk: list[Article]) -> list[tuple[str, str, str | None]]:
-        return [(a.id, a.text, a.title) for a in chunk]
-
     if settings.jobs <= 1:
         if _WORKER is None:
             _init_worker(settings.model)
-        for chunk in chunks:
-            yield from zip(chunk, _extract_chunk(payload(chunk)), strict=True)
+        yield from _in_order(chunks, lambda payload: partial(_extract_chunk, payload), window=1)
         return
-    # Inputs are read here, in the calling thread (the store is not shared across threads), and at
-    # most a few chunks per worker are in flight, so memory stays flat however long the input is.
     ctx = multiprocessing.get_context("fork")
-    window = 2 * settings.jobs
     with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
-        in_flight: deque = deque()
-        for chunk in chunks:
-            in_flight.append((chunk, pool.apply_async(_extract_chunk, (payload(chunk),))))
-            if len(in_flight) >= window:
-                done, result = in_flight.popleft()
-                yield from zip(done, result.get(), strict=True)
-        while in_flight:
+        yield from _in_order(chunks, lambda payload: pool.apply_async(_extract_chunk, (payload,)).get,
+                             window=2 * settings.jobs)
+
+
+def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable[[], list[list[Claim]]]],
+              window: int) -> Iterator[tuple[Article, list[Claim]]]:
+    """Submit chunks as they are read, keep `window` in flight, and yield results in input order."""
+    in_flight: deque = deque()
+    for chunk in chunks:
+        in_flight.append((chunk, submit([(a.id, a.text, a.title) for a in chunk])))
+        if len(in_flight) >= window:
             done, result = in_flight.popleft()
-            yield from zip(done, result.get(), strict=True)
+            yield from zip(done, result(), strict=True)
+    while in_flight:
+        done, result = in_flight.popleft()
+        yield from zip(done, result(), strict=True)
 
 
 def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,

@@ -81,7 +81,9 @@ def is_media(phrase: str) -> bool:
     return words[-1] in LEXICON.relay_heads and capitalised or words[0] in ("broadcaster", "newspaper", "daily")
 
 
+# Per-Doc caches kept in doc.user_data: a parsed sentence is read by every figure in it.
 _TOKENS = "crosstally.tokens"
+_SOURCES = "crosstally.sources"
 
 
 def tokens(doc: Doc) -> list[Token]:
@@ -140,7 +142,15 @@ def _name_after_title(doc: Doc, lo: int, hi: int) -> str | None:
 
 
 def source_of(tok: Token) -> Source | None:
-    """The source a subject token names (pronouns are left to the resolver)."""
+    """The source a subject token names (pronouns are left to the resolver); each token's answer
+    is worked out once, as every figure of a sentence may ask for the same speaker."""
+    cache = tok.doc.user_data.setdefault(_SOURCES, {})
+    if tok.i not in cache:
+        cache[tok.i] = _source_of(tok)
+    return cache[tok.i]
+
+
+def _source_of(tok: Token) -> Source | None:
     doc = tok.doc
     toks = _np_tokens(tok)
     phrase = _span_text(doc, toks)

@@ -55,13 +55,17 @@ def plan(layout: Layout) -> Plan:
         if figs:
             p.figures[i] = figs
     paras_with_figures = {layout.sentences[i].para for i in p.figures}
-    reports = [bool(REPORTING_CUE.search(text, s.start, s.end)) for s in layout.sentences]
-    refers = [bool(REFERS_BACK.search(text, s.start, s.end)) for s in layout.sentences]
-    p.antecedents = {i - 1 for i in p.figures if refers[i] and i > 0}
-    for i, s in enumerate(layout.sentences):
-        if i in p.figures or i in p.antecedents or (s.para in paras_with_figures and reports[i]):
+    # Cues are read only where they matter: reporting verbs in figure paragraphs, references back
+    # in figure sentences.
+    sents = layout.sentences
+    reports = {i for i, s in enumerate(sents)
+               if s.para in paras_with_figures and REPORTING_CUE.search(text, s.start, s.end)}
+    refers = {i for i in p.figures if REFERS_BACK.search(text, sents[i].start, sents[i].end)}
+    p.antecedents = {i - 1 for i in refers if i > 0}
+    for i in range(len(sents)):
+        if i in p.figures or i in p.antecedents or i in reports:
             p.parse.append(i)
-            if i not in p.figures or reports[i] or refers[i]:
+            if i not in p.figures or i in reports or i in refers:
                 p.needs_entities.add(i)
     return p
 

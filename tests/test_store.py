@@ -45,3 +45,16 @@ def test_failed_article_leaves_earlier_ones(store):
     assert store.counts()["articles"] == 1 and list(store.claims()) == [CLAIM]
     store.save_reject(run, Reject("c.bin", "binary data, not text"))
     assert store.counts()["rejects"] == 1
+
+
+def test_a_claimant_first_named_in_a_failed_article_is_stored_with_the_next(store):
+    run = store.start_run(["x"], "test")
+    first = Claim(**{**CLAIM.to_dict(), "article": "b", "claimant": "Coast Guard", "qualifier": Qualifier.EXACT,
+                     "measure": Measure.KILLED, "modality": Modality.ASSERTED})
+    bad = Claim(**{**first.to_dict(), "qualifier": Qualifier.EXACT, "measure": Measure.KILLED,
+                   "modality": Modality.ASSERTED, "quote": None})
+    with pytest.raises(sqlite3.IntegrityError):  # "Coast Guard" is inserted, then rolled back
+        store.save_article(Article(id="b", text="x", source="b.txt"), [first, bad], run, "v")
+    store.save_article(Article(id="b", text="x", source="b.txt"), [first], run, "v")
+    assert [c.claimant for c in store.claims()] == ["Coast Guard"]
+    assert store.counts()["claimants"] == 1

@@ -28,6 +28,11 @@ class SQLiteStore:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL still keeps every commit through a crash of the process and the file
+        # always consistent; only a power cut can take back the last commits. Halves write time.
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._claimant_ids: dict[str, int] = {}
+        self._pending_ids: dict[str, int] = {}
         self.migrate()
 
     def migrate(self) -> None:
@@ -67,12 +72,19 @@ class SQLiteStore:
     def _claimant_id(self, name: str | None) -> int | None:
         if name is None:
             return None
-        self.db.execute("INSERT OR IGNORE INTO claimants (name) VALUES (?)", (name,))
-        return self.db.execute("SELECT id FROM claimants WHERE name = ?", (name,)).fetchone()["id"]
+        # Claimants are never deleted, so an id read in a committed transaction holds; ids read in
+        # the open one are kept aside until it commits.
+        known = self._claimant_ids.get(name) or self._pending_ids.get(name)
+        if known is None:
+            self.db.execute("INSERT OR IGNORE INTO claimants (name) VALUES (?)", (name,))
+            known = self.db.execute("SELECT id FROM claimants WHERE name = ?", (name,)).fetchone()["id"]
+            self._pending_ids[name] = known
+        return known
 
     def save_article(self, article: Article, claims: list[Claim], run_id: int, version: str) -> None:
         """Store an article and its claims in one transaction, replacing an older version of it."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._pending_ids.clear()
         try:
             self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             self.db.execute(
@@ -89,9 +101,12 @@ class SQLiteStore:
                      c.measure.value, c.who, self._claimant_id(c.claimant), c.via, c.modality.value,
                      int(c.in_headline), version))
             self.db.execute("COMMIT")
+            self._claimant_ids.update(self._pending_ids)
         except Exception:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            self._pending_ids.clear()
 
     def save_reject(self, run_id: int, reject: Reject) -> None:
         self.db.execute("INSERT INTO rejects (run_id, source, reason, at) VALUES (?, ?, ?, ?)",

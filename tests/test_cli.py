@@ -98,3 +98,40 @@ def test_eval_command(tmp_path):
     bad.write_text("{not json\n")
     r = CliRunner().invoke(cli, ["eval", str(bad), str(claims)])
     assert r.exit_code != 0
+
+
+def test_run_writes_stories_and_conflicts(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli("run", "--sample", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "conflicts" in r.output and "1 stories" in r.output
+    conflicts = [json.loads(l) for l in (out / "conflicts.jsonl").read_text().splitlines()]
+    kinds = {c["kind"] for c in conflicts}
+    assert {"dispute", "inconsistency"} <= kinds  # claimants disagree; the headline differs from its body
+    for c in conflicts:
+        assert set(c) >= {"kind", "story", "slot", "measure", "a", "b", "why"}
+        assert set(c["a"]) >= {"article", "quote", "value", "claimant"}
+    stories = [json.loads(l) for l in (out / "stories.jsonl").read_text().splitlines()]
+    assert len(stories) == 1 and ["derna-wire", "derna-wire-copy"] in stories[0]["copies"]
+    db = sqlite3.connect(out / "crosstally.db")
+    assert db.execute("SELECT count(*) FROM conflicts").fetchone()[0] == len(conflicts)
+    assert db.execute("SELECT count(*) FROM claimant_aliases WHERE evidence != ''").fetchone()[0] >= 1
+
+
+def test_metadata_gives_dates_and_a_bad_file_is_named(tmp_path):
+    meta = tmp_path / "index.jsonl"
+    meta.write_text('{"article": "derna-wire", "date": "2023-09-17", "outlet": "Wire"}\n')
+    out = tmp_path / "out"
+    r = run_cli("run", "--sample", "--out", str(out), "--meta", str(meta), "--quiet")
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"article": "a"}\nnot json\n')
+    from crosstally.errors import InputError
+    from crosstally.runner import load_metadata
+
+    try:
+        load_metadata(bad)
+    except InputError as e:
+        assert "bad.jsonl" in str(e) and "line 2" in str(e)
+    else:
+        raise AssertionError("a malformed metadata file must be an InputError")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crosstally.evaluate import evaluate, load_jsonl
-from crosstally.runner import run
+from crosstally.evaluate import evaluate, evaluate_conflicts, load_jsonl
+from crosstally.runner import load_metadata, run
 from crosstally.settings import Settings
 
 FLOORS = json.loads((Path(__file__).parent / "eval_floors.json").read_text())
@@ -29,7 +29,7 @@ def dev_run(tmp_path_factory):
     if not DEV.is_dir():
         pytest.skip("../shared/corpus/dev is not beside the project")
     out = tmp_path_factory.mktemp("dev")
-    run([str(DEV / "articles")], out, Settings())
+    run([str(DEV / "articles")], out, Settings(meta=load_metadata(DEV / "index.jsonl")))
     return DEV, out
 
 
@@ -40,6 +40,15 @@ def test_dev_scores_stay_above_the_floors(dev_run):
     assert result.figure[2] >= FLOORS["figure_f1"] - eps
     assert result.attributed[2] >= FLOORS["attributed_f1"] - eps
     assert result.qualifier_accuracy >= FLOORS["qualifier_accuracy"] - eps
+
+
+def test_dev_conflicts_stay_above_the_floors(dev_run):
+    dev, out = dev_run
+    scored = evaluate_conflicts(load_jsonl(dev / "gold" / "stories.jsonl"), load_jsonl(out / "conflicts.jsonl"),
+                                load_jsonl(dev / "gold" / "claims.jsonl"))
+    assert scored["disputes"]["recall"] >= FLOORS["dispute_recall"]
+    assert scored["disputes"]["precision"] >= FLOORS["dispute_precision"]
+    assert scored["inconsistencies"]["recall"] >= FLOORS["inconsistency_recall"]
 
 
 def test_floors_were_measured_on_this_corpus(dev_run):
@@ -61,3 +70,8 @@ def test_eval_agrees_with_the_reference_scorer(dev_run):
         assert ours[key] == ref[key]
     for key in ("figure_prf", "attributed_prf"):
         assert ours[key] == list(ref[key])
+    stories, conflicts = dev / "gold" / "stories.jsonl", out / "conflicts.jsonl"
+    ref = json.loads(subprocess.run([sys.executable, str(scorer), str(gold), str(out / "claims.jsonl"), "--json",
+                                     "--stories", str(stories), "--conflicts", str(conflicts)],
+                                    capture_output=True, text=True, check=True).stdout)
+    assert evaluate_conflicts(load_jsonl(stories), load_jsonl(conflicts), load_jsonl(gold)) == ref["conflicts"]

@@ -13,6 +13,8 @@ from crosstally.model import Article, Claim, Reject
 # (version, name, SQL). Each runs once, in order, and is recorded in `migrations`.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial schema", resources.files("crosstally.store").joinpath("schema.sql").read_text("utf-8")),
+    (2, "stories, claimant aliases, conflicts",
+     resources.files("crosstally.store").joinpath("stories.sql").read_text("utf-8")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -125,9 +127,37 @@ class SQLiteStore:
                 "in_headline": bool(r["in_headline"]),
             })
 
+    def articles(self) -> Iterator[Article]:
+        for r in self.db.execute("SELECT * FROM articles ORDER BY id"):
+            yield Article(id=r["id"], text=r["text"], source=r["source"], title=r["title"], outlet=r["outlet"],
+                          date=r["date"], url=r["url"], credits=tuple(json.loads(r["credits"] or "[]")),
+                          format=r["format"])
+
+    def save_analysis(self, analysis) -> None:
+        """Replace the story stage's tables with this analysis, in one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("claimant_aliases", "story_articles", "conflicts"):
+                self.db.execute(f"DELETE FROM {table}")
+            for story in analysis.stories:
+                for group, members in enumerate(story.copies):
+                    self.db.executemany("INSERT INTO story_articles VALUES (?, ?, ?)",
+                                        [(story.id, a, group) for a in members])
+                self.db.executemany("INSERT INTO claimant_aliases VALUES (?, ?, ?, ?)",
+                                    [(story.id, canonical, alias, why)
+                                     for canonical, aliases in story.claimants.items()
+                                     for alias, why in aliases.items()])
+            self.db.executemany("INSERT INTO conflicts (kind, story, slot, measure, body) VALUES (?, ?, ?, ?, ?)",
+                                [(c["kind"], c["story"], c["slot"], c["measure"], json.dumps(c, ensure_ascii=False))
+                                 for c in analysis.conflicts])
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
-                for t in ("articles", "claims", "claimants", "runs", "rejects")}
+                for t in ("articles", "claims", "claimants", "runs", "rejects", "conflicts")}
 
     def close(self) -> None:
         self.db.close()

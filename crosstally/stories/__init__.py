@@ -16,7 +16,13 @@ from crosstally.model import Article, Claim, Modality
 from crosstally.stories import claimants as claimants_mod
 from crosstally.stories import grouping
 from crosstally.stories.compare import agree
-from crosstally.stories.timeline import as_of, is_earlier, is_part, is_revision, parse_date
+from crosstally.stories.timeline import (
+    as_of,
+    is_earlier,
+    is_part,
+    is_revision,
+    parse_date,
+)
 from crosstally.stories.words import STORY_LEXICON, words
 
 # Measures whose count is a running total, given as of a day; a crowd is counted once per event.
@@ -121,7 +127,9 @@ def _days(claims: list[Claim], published, story_day, claimant_of, groups) -> dic
     first: dict[tuple, date] = {}
     stated: dict[int, tuple[date | None, bool]] = {}
     for c in claims:
-        stated[id(c)] = as_of(c, published[c.article] or story_day)
+        # An undated article's weekdays cannot be placed: its figures take the story's usual day.
+        day, named = as_of(c, published[c.article])
+        stated[id(c)] = (day, named) if day is not None else (story_day, False)
         day, _ = stated[id(c)]
         who = claimant_of[(c.article, c.start)]
         if day is not None and who is not None:

@@ -71,6 +71,11 @@ def _variant(a: list[str], b: list[str]) -> bool:
     return True
 
 
+def _initials(name: str) -> str:
+    """ "World Health Organization" -> "WHO"; "United Nations" -> "UN"."""
+    return "".join(t[0] for t in name.replace("-", " ").split() if t[:1].isupper())
+
+
 def _is_description(name: str) -> bool:
     """A short form that names a speaker by role only: "the ministry", "Ukrainian president",
     "police chief" (at most two words, the last a lower-case role or body)."""
@@ -180,6 +185,24 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
             u.join(by_key[n.key], i, f"the same name as {nodes[by_key[n.key]].name!r}")
         else:
             by_key[n.key] = i
+    # Bodies: an acronym of a name (WHO, UN), and a name inside exactly one fuller name
+    # ("United Nations" in "United Nations Office" in "United Nations humanitarian office").
+    orgs = [i for i in named if i not in people]
+    for i in orgs:
+        acronym = nodes[i].name.replace(".", "")
+        if 2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha():
+            for j in orgs:
+                if j != i and _initials(nodes[j].name) == acronym:
+                    u.join(j, i, f"the initials of {nodes[j].name!r}")
+                    break
+    for i in orgs:
+        ki = nodes[i].key
+        if len(ki) < 2:
+            continue
+        wider = {u.find(j): j for j in orgs if ki < nodes[j].key}
+        if len(wider) == 1:
+            j = next(iter(wider.values()))
+            u.join(j, i, f"a shorter form of {nodes[j].name!r}")
     for i in named:
         wi = words(nodes[i].name)
         for j in people:

@@ -74,7 +74,8 @@ def _vectors(docs: list[Doc]) -> list[dict[str, float]]:
     n = len(docs)
     vectors = []
     for c in counts:
-        v = {t: (1 + math.log(k)) * math.log((n + 1) / (df[t] + 0.5)) for t, k in c.items()}
+        # Smoothed IDF: a word every article uses still counts (one event covered by few articles).
+        v = {t: (1 + math.log(k)) * (1 + math.log((n + 1) / (df[t] + 1))) for t, k in c.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         vectors.append({t: x / norm for t, x in v.items()})
     return vectors

@@ -18,7 +18,7 @@ _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
-ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
 WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|this\s+|by\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                      re.I)
 RELATIVE = re.compile(r"\b(yesterday|today|tonight|last night|this morning|earlier today)\b", re.I)

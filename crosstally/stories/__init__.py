@@ -210,7 +210,8 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
 
 
 def _side(c: Claim, claimant: str | None) -> dict:
-    return {"article": c.article, "quote": c.quote, "start": c.start, "value": c.value, "claimant": claimant}
+    value = int(c.value) if float(c.value).is_integer() else c.value
+    return {"article": c.article, "quote": c.quote, "start": c.start, "value": value, "claimant": claimant}
 
 
 def _conflicts(slot: Slot, claimant_of, revisions, copy_of) -> list[dict]:

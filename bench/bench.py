@@ -59,6 +59,23 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return elapsed, peak / 2**20
 
 
+def story_stage_times(db: Path, total: int) -> list[tuple[int, int, float]]:
+    """Seconds the story stage takes on 1/4, 1/2 and all of the stored articles: how it grows."""
+    from crosstally.stories import analyse
+    from crosstally.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(db)
+    articles, claims = list(store.articles()), list(store.claims())
+    store.close()
+    out = []
+    for k in sorted({max(1, total // 4), max(1, total // 2), total}):
+        ids = {a.id for a in articles[:k]}
+        start = time.perf_counter()
+        analysis = analyse(articles[:k], [c for c in claims if c.article in ids])
+        out.append((k, len(analysis.stories), time.perf_counter() - start))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=1000)
@@ -78,6 +95,7 @@ def main() -> None:
             rows.append((f"crosstally run --jobs {jobs}", jobs, secs, mib))
             secs, mib = measure([py, "-c", BASELINE, str(corpus), str(jobs)])
             rows.append((f"baseline nlp.pipe n_process={jobs}", jobs, secs, mib))
+        stage = story_stage_times(Path(tmp) / "out1" / "crosstally.db", args.articles)
     n = args.articles
     lines = [
         "# Benchmark results", "",
@@ -92,6 +110,10 @@ def main() -> None:
     for name, jobs, secs, mib in rows:
         ratio = f"{base[jobs] / secs:.2f}x" if not name.startswith("baseline") else ""
         lines.append(f"| {name} | {jobs} | {secs:.1f} | {n / secs:.1f} | {mib:.0f} | {ratio} |")
+    lines += ["", "The story stage (grouping, claimants, slots, conflicts) alone, on the first N stored articles,",
+              "in-process (it is part of every `crosstally run` above):", "",
+              "| articles | stories | seconds |", "|---|---|---|"]
+    lines += [f"| {k} | {stories} | {secs:.2f} |" for k, stories, secs in stage]
     report = "\n".join(lines) + "\n"
     Path(args.out).write_text(report)
     print(report)

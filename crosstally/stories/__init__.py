@@ -216,33 +216,43 @@ def _side(c: Claim, claimant: str | None) -> dict:
 
 def _conflicts(slot: Slot, claimant_of, revisions, copy_of) -> list[dict]:
     """Conflicting pairs of one slot, one line per pair of speakers (dispute), per speaker and pair
-    of values (inconsistency), per pair of values (discrepancy); `pairs` counts the claim pairs."""
+    of values (inconsistency), per pair of values (discrepancy); `pairs` counts the claim pairs.
+    Claims are first folded into distinct figures (speaker, words, value, revision), so a slot
+    carried by many outlets costs the square of its distinct figures, not of its claims."""
     if slot.measure in UNCOMPARED:
         return []
-    asserted = [c for c in slot.claims if c.modality is Modality.ASSERTED]
+    figures: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in slot.claims:
+        if c.modality is Modality.ASSERTED:
+            key = (claimant_of[(c.article, c.start)], c.qualifier.value, c.value, c.low,
+                   (c.article, c.start) in revisions)
+            figures[key].append(c)
     found: dict[tuple, dict] = {}
-    for i, a in enumerate(asserted):
-        for b in asserted[i + 1:]:
+    keys = list(figures)
+    for i, fa in enumerate(keys):
+        for fb in keys[i + 1:]:
+            a, b = figures[fa][0], figures[fb][0]
             if agree(a, b):
                 continue
-            ca, cb = claimant_of[(a.article, a.start)], claimant_of[(b.article, b.start)]
+            ca, cb = fa[0], fb[0]
             if ca is None and cb is None:
                 kind, key = "discrepancy", tuple(sorted((a.value, b.value)))
             elif ca is None or cb is None:
                 continue  # an outlet's own voice against a named source is not a conflict
             elif ca == cb:
-                if (a.article, a.start) in revisions or (b.article, b.start) in revisions:
+                if fa[4] or fb[4]:
                     continue  # a stated revision is an update on the speaker's timeline
                 kind, key = "inconsistency", (ca, *sorted((a.value, b.value)))
             else:
                 kind, key = "dispute", tuple(sorted((ca, cb)))
+            pairs = len(figures[fa]) * len(figures[fb])
             if key in found:
-                found[key]["pairs"] += 1
+                found[key]["pairs"] += pairs
                 continue
             found[key] = {
                 "kind": kind, "story": slot.story, "slot": slot.label, "slot_id": slot.id,
                 "measure": slot.measure, "a": _side(a, ca), "b": _side(b, cb),
-                "why": _why(kind, a, b, ca, cb, copy_of), "pairs": 1,
+                "why": _why(kind, a, b, ca, cb, copy_of), "pairs": pairs,
             }
     order = {"dispute": 0, "inconsistency": 1, "discrepancy": 2}
     return sorted(found.values(), key=lambda x: order[x["kind"]])
@@ -284,19 +294,16 @@ def _timelines(story: Story, claimant_of, revisions) -> list[dict]:
 
 def outlets_per_figure(story: Story, slot: Slot, claimant_of) -> list[dict]:
     """Each speaker's figures in a slot, with how many independent sources (a wire story and its
-    copies count once) carry a figure that agrees with it."""
+    copies count once) carry a figure of that speaker that agrees with it."""
     copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
-    rows: dict[tuple, dict] = {}
+    figures: dict[tuple, list[Claim]] = defaultdict(list)
     for c in slot.claims:
-        who = claimant_of[(c.article, c.start)]
-        key = (who, c.qualifier.value, c.value)
-        row = rows.setdefault(key, {"claimant": who, "quote": c.quote, "value": c.value, "articles": set()})
-        row["articles"].add(c.article)
-    for row in rows.values():
-        agreeing = {c.article for c in slot.claims
-                    if claimant_of[(c.article, c.start)] == row["claimant"]
-                    and any(agree(c, other) for other in slot.claims
-                            if other.article in row["articles"] and other.value == row["value"])}
-        row["outlets"] = len({copy_of.get(a, a) for a in agreeing})
-        row["articles"] = sorted(row["articles"])
-    return sorted(rows.values(), key=lambda r: (-r["outlets"], str(r["claimant"])))
+        figures[(claimant_of[(c.article, c.start)], c.qualifier.value, c.value, c.low)].append(c)
+    rows = []
+    for key, claims in figures.items():
+        agreeing = {c.article for other, cs in figures.items() if other[0] == key[0] and agree(claims[0], cs[0])
+                    for c in cs}
+        rows.append({"claimant": key[0], "quote": claims[0].quote, "value": key[2],
+                     "articles": sorted({c.article for c in claims}),
+                     "outlets": len({copy_of.get(a, a) for a in agreeing})})
+    return sorted(rows, key=lambda r: (-r["outlets"], str(r["claimant"])))

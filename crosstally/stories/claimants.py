@@ -138,19 +138,27 @@ LEADING = re.compile(r"^(?:(?:a|an|the|to|by|from|of|for|said|says|according|tol
 
 def _speaks_for(person: str, texts: Iterable[str]) -> list[tuple[str, str]]:
     """The bodies a person speaks for, where a text says so, each with the words that say it:
-    "defense ministry spokesman Igor Konashenkov", "Dedi Prasetyo, a spokesman for the National Police"."""
+    "defense ministry spokesman Igor Konashenkov", "Dedi Prasetyo, a spokesman for the National Police".
+    Only the words around each mention of the name are read."""
     titles = "|".join(re.escape(t) for t in STORY_LEXICON.speaker_titles)
-    name = re.escape(person)
-    before = re.compile(rf"((?:[\w’'.-]+\s+){{1,5}}?)(?:{titles})\s+(?:[A-Z][\w.-]*\s+){{0,3}}{name}\b")
-    after = re.compile(rf"{name},\s+(?:a|an|the)\s+(?:\w+\s+){{0,2}}(?:{titles})\s+(?:for|of|at)\s+"
+    before = re.compile(rf"((?:[\w’'.-]+\s+){{1,5}}?)(?:{titles})\s+(?:[A-Z][\w.-]*\s+){{0,3}}$")
+    after = re.compile(rf"^,\s+(?:a|an|the)\s+(?:\w+\s+){{0,2}}(?:{titles})\s+(?:for|of|at)\s+"
                        rf"((?:the\s+)?(?:[A-Z][\w’'.-]*\s*(?:of\s+|for\s+)?){{1,6}})")
     found = []
     for text in texts:
-        for rx in (before, after):
-            for m in rx.finditer(text):
-                body = display_name(LEADING.sub("", m.group(1).strip()))
-                if set(words(body)) & ORG_HEADS:
-                    found.append((body, m.group(0)))
+        at = text.find(person)
+        while at >= 0:
+            end = at + len(person)
+            if end == len(text) or not text[end].isalnum():
+                for m, evidence in ((before.search(text[max(0, at - 90):at]), None),
+                                    (after.match(text[end:end + 120]), None)):
+                    if m is None:
+                        continue
+                    body = display_name(LEADING.sub("", m.group(1).strip()))
+                    if set(words(body)) & ORG_HEADS:
+                        phrase = m.group(0) + person if m.re is before else person + m.group(0)
+                        found.append((body, evidence or phrase))
+            at = text.find(person, end)
     return found
 
 
@@ -174,12 +182,23 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
         u.find(i)
 
     # Names across the story: the same key, a spelling variant, a surname.
-    named = [i for i, n in enumerate(nodes) if not n.local]
+    # Rules run on one node per distinct name; nodes with the same name are joined first.
+    first_of: dict[str, int] = {}
+    for i, n in enumerate(nodes):
+        if n.local:
+            continue
+        if n.name in first_of:
+            u.join(first_of[n.name], i, f"the same name as {n.name!r}")
+        else:
+            first_of[n.name] = i
+    named = list(first_of.values())
     people = [i for i in named if _is_person(nodes[i].name)]
+    is_person = set(people)
+    person_names = {nodes[i].name for i in people}
     by_key: dict[frozenset[str], int] = {}
     for i in named:
         n = nodes[i]
-        if i in people:
+        if i in is_person:
             continue  # people join by their words, below: stems would join Andrea Smithers and Andrew Smithson
         if n.key in by_key:
             u.join(by_key[n.key], i, f"the same name as {nodes[by_key[n.key]].name!r}")
@@ -187,7 +206,7 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
             by_key[n.key] = i
     # Bodies: an acronym of a name (WHO, UN), and a name inside exactly one fuller name
     # ("United Nations" in "United Nations Office" in "United Nations humanitarian office").
-    orgs = [i for i in named if i not in people]
+    orgs = [i for i in named if i not in is_person]
     for i in orgs:
         acronym = nodes[i].name.replace(".", "")
         if 2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha():
@@ -203,12 +222,13 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
         if len(wider) == 1:
             j = next(iter(wider.values()))
             u.join(j, i, f"a shorter form of {nodes[j].name!r}")
+    name_words = {i: words(nodes[i].name) for i in named}
     for i in named:
-        wi = words(nodes[i].name)
+        wi = name_words[i]
         for j in people:
             if i == j:
                 continue
-            wj = words(nodes[j].name)
+            wj = name_words[j]
             if wi == wj:
                 u.join(j, i, f"the same name as {nodes[j].name!r}")
             elif _variant(wi, wj):
@@ -220,9 +240,12 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
     bodies: dict[frozenset[str], int] = {}
     for i in named:
         bodies.setdefault(nodes[i].key, i)
+    spoken: dict[str, list[tuple[str, str]]] = {}
     for i in people:
-        texts_first = [texts.get(nodes[i].article, "")] + [t for a, t in texts.items() if a != nodes[i].article]
-        for body, evidence in _speaks_for(nodes[i].name, texts_first):
+        name = nodes[i].name
+        if name not in spoken:
+            spoken[name] = _speaks_for(name, texts.values())
+        for body, evidence in spoken[name]:
             bk = key_of(body)
             target = next((j for k, j in bodies.items()
                            if k == bk or (min(len(k), len(bk)) >= 2 and (k <= bk or bk <= k))), None)
@@ -236,13 +259,13 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, n in enumerate(nodes):
         by_article[n.article].append(i)
-    named_all = [j for j, n in enumerate(nodes) if not n.local]
+    named_all = [j for j, n in enumerate(nodes) if not n.local and n.claims]
     def alone(i: int) -> bool:
-        root = u.find(i)
-        return sum(1 for j in range(len(nodes)) if u.find(j) == root) == 1
+        return sizes[u.find(i)] == 1
 
     is_state = [" ".join(words(n.name)) in STORY_LEXICON.metonym_state for n in nodes]
     for scope in ("article", "story"):
+        sizes = Counter(u.find(j) for j in range(len(nodes)))
         for i, n in enumerate(nodes):
             if not n.local or is_state[i] or not n.claims or not alone(i):
                 continue
@@ -262,12 +285,16 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
                     continue
                 # "an official" is the person the article credits with the same figure
                 if words(n.name)[-1] in STORY_LEXICON.speaker_titles:
-                    pool_people = [j for j in pool if j in people]
+                    pool_people = [j for j in pool if nodes[j].name in person_names]
                     j = _same_figure(n, [nodes[j] for j in pool_people], state_stem=None)
                     if j is not None:
                         u.join(pool_people[j], i, f"the {n.name.lower()} credited with {nodes[pool_people[j]].name!r}'s figure {where}")
     # A state's name or seat stands for the body its article credits with the same figure; where
     # the article credits none, it stays as named ("Kyiv").
+    sizes = Counter(u.find(j) for j in range(len(nodes)))
+    cluster_words: dict[int, set[str]] = defaultdict(set)
+    for k, node in enumerate(nodes):
+        cluster_words[u.find(k)] |= node.key
     for i, n in enumerate(nodes):
         if not (is_state[i] and n.claims):
             continue
@@ -279,8 +306,8 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
         # Else a body of that state credited with the same figure elsewhere in the story ("Moscow"
         # for the ministry's 498); a state name no body shares a figure with stays as named.
         state_stem = stem(STORY_LEXICON.metonym_state[" ".join(words(n.name))].split()[0])
-        tied = [j for j in range(len(nodes)) if not is_state[j] and nodes[j].claims and any(
-            state_stem in nodes[k].key for k in range(len(nodes)) if u.find(k) == u.find(j))]
+        tied = [j for j in range(len(nodes)) if not is_state[j] and nodes[j].claims
+                and state_stem in cluster_words[u.find(j)]]
         j = _same_figure(n, [nodes[j] for j in tied])
         if j is not None:
             u.join(tied[j], i, f"names {nodes[tied[j]].name!r}, a body of {n.name} credited with the same figure")

@@ -107,7 +107,9 @@ def group(docs: list[Doc]) -> list[list[str]]:
         return []
     vectors = _vectors(docs)
     u = _Union(range(len(docs)))
-    for i, j in candidate_pairs(vectors):
+    for i, j in sorted(candidate_pairs(vectors)):
+        if u.find(i) == u.find(j):
+            continue  # already one story: no need to measure them
         a, b = docs[i], docs[j]
         if a.published and b.published and abs((a.published - b.published).days) > MAX_DAYS:
             continue
@@ -127,6 +129,8 @@ def copies(docs: list[Doc]) -> list[list[str]]:
     u = _Union(range(len(docs)))
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
+            if u.find(i) == u.find(j):
+                continue
             a, b = shingles[i], shingles[j]
             if a and b and len(a & b) / min(len(a), len(b)) >= COPY:
                 u.join(i, j)

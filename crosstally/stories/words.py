@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 
 STOPWORDS = frozenset(
@@ -17,9 +17,10 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def words(text: str) -> list[str]:
-    """The folded words of a name, possessive endings dropped."""
-    return [re.sub(r"'s?$", "", w) for w in re.findall(r"[a-z0-9][a-z0-9'.-]*", fold(text))]
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of a name, possessive endings dropped (cached: names and groups repeat)."""
+    return tuple(re.sub(r"'s?$", "", w) for w in re.findall(r"[a-z0-9][a-z0-9'.-]*", fold(text)))
 
 
 def stem(word: str) -> str:

@@ -86,9 +86,9 @@ def _group_parts(who: str) -> tuple[str | None, str | None]:
     return None, ws[-1] if ws else None
 
 
-def _nearest(value: float, options: dict[tuple, list[Claim]]) -> tuple | None:
+def _nearest(value: float, options: dict[tuple, set[float]]) -> tuple | None:
     def distance(key: tuple) -> float:
-        return min(abs(math.log(max(value, 1) / max(c.value, 1))) for c in options[key])
+        return min(abs(math.log(max(value, 1) / max(v, 1))) for v in options[key])
 
     return min(options, key=distance) if options else None
 
@@ -98,11 +98,11 @@ def _resolve_groups(claims: list[Claim]) -> dict[int, tuple[str | None, str | No
     one named with it ("soldiers" -> "Russian soldiers", by the nearest figure when there are
     several); "people" joins the only other group counted."""
     parts = {id(c): _group_parts(c.who) for c in claims}
-    full: dict[tuple, list[Claim]] = defaultdict(list)
+    full: dict[tuple, set[float]] = defaultdict(set)
     for c in claims:
         nat, head = parts[id(c)]
         if nat and head:
-            full[(nat, head)].append(c)
+            full[(nat, head)].add(c.value)
     out = {}
     for c in claims:
         nat, head = parts[id(c)]

@@ -22,6 +22,7 @@ SHARED_FIGURE = 0.06  # a lower cosine suffices when they also share a figure an
 MAX_DAYS = 4        # articles further apart than this are different events
 COPY = 0.5          # share of word 5-grams two copies of one wire story have in common
 BLOCK_TERMS = 40    # each article's most distinctive words, used to find its candidates
+TRIES_PER_GROUPS = 8  # failed comparisons after which two groups of articles are taken as distinct
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +88,19 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
-def candidate_pairs(vectors: list[dict[str, float]]) -> set[tuple[int, int]]:
-    """Pairs of articles that share one of each other's most distinctive words."""
+def candidate_pairs(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Pairs of articles that share some of each other's most distinctive words, those sharing
+    the most first."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, v in enumerate(vectors):
         for t in sorted(v, key=v.get, reverse=True)[:BLOCK_TERMS]:
             postings[t].append(i)
-    pairs = set()
+    shared: Counter = Counter()
     for ids in postings.values():
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
-                pairs.add((ids[x], ids[y]))
-    return pairs
+                shared[(ids[x], ids[y])] += 1
+    return sorted(shared, key=lambda p: (-shared[p], p))
 
 
 def group(docs: list[Doc]) -> list[list[str]]:
@@ -107,9 +109,15 @@ def group(docs: list[Doc]) -> list[list[str]]:
         return []
     vectors = _vectors(docs)
     u = _Union(range(len(docs)))
-    for i, j in sorted(candidate_pairs(vectors)):
-        if u.find(i) == u.find(j):
+    tried: Counter = Counter()
+    for i, j in candidate_pairs(vectors):
+        ri, rj = u.find(i), u.find(j)
+        if ri == rj:
             continue  # already one story: no need to measure them
+        # Two groups that several of their closest pairs failed to link are different stories.
+        if tried[(min(ri, rj), max(ri, rj))] >= TRIES_PER_GROUPS:
+            continue
+        tried[(min(ri, rj), max(ri, rj))] += 1
         a, b = docs[i], docs[j]
         if a.published and b.published and abs((a.published - b.published).days) > MAX_DAYS:
             continue

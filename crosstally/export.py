@@ -9,13 +9,18 @@ from pathlib import Path
 from crosstally.model import CLAIM_FIELDS, Claim, Reject
 
 
-def write_claims_jsonl(claims: Iterable[Claim], path: Path) -> int:
+def write_jsonl(rows: Iterable[dict], path: Path) -> int:
+    """One JSON object per line; returns how many were written."""
     n = 0
     with open(path, "w", encoding="utf-8") as f:
-        for c in claims:
-            f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             n += 1
     return n
+
+
+def write_claims_jsonl(claims: Iterable[Claim], path: Path) -> int:
+    return write_jsonl((c.to_dict() for c in claims), path)
 
 
 def write_claims_csv(claims: Iterable[Claim], path: Path) -> int:
@@ -30,22 +35,12 @@ def write_claims_csv(claims: Iterable[Claim], path: Path) -> int:
 
 
 def write_rejects_jsonl(rejects: Iterable[Reject], path: Path) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8") as f:
-        for r in rejects:
-            f.write(json.dumps({"source": r.source, "reason": r.reason}, ensure_ascii=False) + "\n")
-            n += 1
-    return n
+    return write_jsonl(({"source": r.source, "reason": r.reason} for r in rejects), path)
 
 
 def write_conflicts_jsonl(conflicts: Iterable[dict], path: Path) -> int:
     """One conflict per line: kind, story, slot, measure, a, b, why (and pairs, the claim pairs it stands for)."""
-    n = 0
-    with open(path, "w", encoding="utf-8") as f:
-        for c in conflicts:
-            f.write(json.dumps(c, ensure_ascii=False) + "\n")
-            n += 1
-    return n
+    return write_jsonl(conflicts, path)
 
 
 def story_rows(analysis) -> Iterable[dict]:
@@ -72,9 +67,4 @@ def story_rows(analysis) -> Iterable[dict]:
 
 
 def write_stories_jsonl(analysis, path: Path) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8") as f:
-        for row in story_rows(analysis):
-            f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            n += 1
-    return n
+    return write_jsonl(story_rows(analysis), path)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crosstally.model import Claim
+from crosstally.stories.unionfind import UnionFind
 from crosstally.stories.words import STOPWORDS, STORY_LEXICON, stem, words
 
 ORG_HEADS = frozenset(
@@ -114,25 +115,6 @@ class Claimants:
         return self.canonical.get((claim.article, claim.claimant), claim.claimant)
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.why: dict[int, str] = {}
-
-    def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, a: int, b: int, why: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
-            self.why.setdefault(b, why)
-
-
 LEADING = re.compile(r"^(?:(?:a|an|the|to|by|from|of|for|said|says|according|told|and)\s+)+", re.IGNORECASE)
 
 
@@ -177,7 +159,7 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
             index[k] = len(nodes)
             nodes.append(Node(c.article, c.claimant, name, key_of(name), local))
         nodes[index[k]].claims.append(c)
-    u = _Union()
+    u = UnionFind()
     for i in range(len(nodes)):
         u.find(i)
 

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from crosstally.stories.unionfind import UnionFind
 from crosstally.stories.words import STOPWORDS, fold
 
 SIMILAR = 0.12      # TF-IDF cosine at which two articles are about one event
@@ -51,22 +52,6 @@ def _terms(text: str) -> list[str]:
 def _shingles(text: str, n: int = 5) -> set[int]:
     ws = re.findall(r"\w+", fold(text))
     return {hash(tuple(ws[i:i + n])) for i in range(max(0, len(ws) - n + 1))}
-
-
-class _Union:
-    def __init__(self, items) -> None:
-        self.parent = {x: x for x in items}
-
-    def find(self, x):
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, a, b) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _vectors(docs: list[Doc]) -> list[dict[str, float]]:
@@ -108,7 +93,7 @@ def group(docs: list[Doc]) -> list[list[str]]:
     if not docs:
         return []
     vectors = _vectors(docs)
-    u = _Union(range(len(docs)))
+    u = UnionFind()
     tried: Counter = Counter()
     for i, j in candidate_pairs(vectors):
         ri, rj = u.find(i), u.find(j)
@@ -134,7 +119,7 @@ def group(docs: list[Doc]) -> list[list[str]]:
 def copies(docs: list[Doc]) -> list[list[str]]:
     """Within one story, the sets of articles that are copies of one wire story (singletons included)."""
     shingles = [_shingles(d.text) for d in docs]
-    u = _Union(range(len(docs)))
+    u = UnionFind()
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
             if u.find(i) == u.find(j):

@@ -126,9 +126,11 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         for article, claims in extract_articles(fresh(), settings):
             store.save_article(article, claims, run_id, extractor_version())
             report.results.append(ArticleResult(article, claims))
-        report.total_claims = write_claims_jsonl(store.claims(), out / "claims.jsonl")
-        write_claims_csv(store.claims(), out / "claims.csv")
-        report.analysis = analyse(with_metadata(store.articles(), settings.meta), store.claims())
+        # Read the stored claims once: the exports and the story stage all need every one of them.
+        stored = list(store.claims())
+        report.total_claims = write_claims_jsonl(stored, out / "claims.jsonl")
+        write_claims_csv(stored, out / "claims.csv")
+        report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored)
         store.save_analysis(report.analysis)
         write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
         write_stories_jsonl(report.analysis, out / "stories.jsonl")

@@ -1,6 +1,7 @@
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from crosstally.cli import cli
@@ -11,9 +12,15 @@ def run_cli(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_run_on_the_sample(tmp_path):
-    out = tmp_path / "out"
-    r = run_cli("run", "--sample", "--out", str(out))
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """One run on the shipped sample, read by the tests of its outputs."""
+    out = tmp_path_factory.mktemp("sample") / "out"
+    return out, run_cli("run", "--sample", "--out", str(out))
+
+
+def test_run_on_the_sample(sample_run):
+    out, r = sample_run
     assert r.exit_code == 0, r.output
     assert "4 articles extracted" in r.output and "derna-un-toll" in r.output
     claims = [json.loads(l) for l in (out / "claims.jsonl").read_text().splitlines()]
@@ -100,9 +107,8 @@ def test_eval_command(tmp_path):
     assert r.exit_code != 0
 
 
-def test_run_writes_stories_and_conflicts(tmp_path):
-    out = tmp_path / "out"
-    r = run_cli("run", "--sample", "--out", str(out))
+def test_run_writes_stories_and_conflicts(sample_run):
+    out, r = sample_run
     assert r.exit_code == 0, r.output
     assert "conflicts" in r.output and "1 stories" in r.output
     conflicts = [json.loads(l) for l in (out / "conflicts.jsonl").read_text().splitlines()]

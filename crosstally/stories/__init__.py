@@ -66,9 +66,6 @@ class Analysis:
     claimant_of: dict[tuple[str, int], str | None]  # (article, start) -> canonical claimant
     revisions: set[tuple[str, int]]
 
-    def story_of(self, article: str) -> Story | None:
-        return next((s for s in self.stories if article in s.articles), None)
-
 
 def _group_parts(who: str) -> tuple[str | None, str | None]:
     """(nationality, head kind) of a counted group: "Russian soldiers" -> ("russian", "soldiers"),
@@ -287,7 +284,7 @@ def _timelines(story: Story, claimant_of, revisions) -> list[dict]:
             continue
         points.sort(key=lambda p: (p[0] or date.min, p[1].article, p[1].start))
         out.append({"claimant": who, "measure": measure, "group": group_, "points": [
-            {"as_of": d.isoformat() if d else None, "quote": c.quote, "value": c.value, "article": c.article,
+            {"as_of": "earlier" if d == EARLIER else d.isoformat() if d else None, "quote": c.quote, "value": c.value, "article": c.article,
              "revision": rev} for d, c, rev in points]})
     return out
 

@@ -65,7 +65,3 @@ def agree(a: Claim, b: Claim) -> bool:
     """Two figures agree when their comparison intervals overlap."""
     return claim_interval(a).overlaps(claim_interval(b))
 
-
-def describe(c: Claim) -> str:
-    """A figure in words for a reader: "almost 6,000", "between 88,000 and 107,000"."""
-    return c.quote if c.quote else f"{c.value:,.0f}"

@@ -5,12 +5,13 @@ import math
 
 import pytest
 
+from crosstally.dates import parse_date
 from crosstally.model import Article, Claim, Measure, Modality, Qualifier
 from crosstally.stories import analyse
 from crosstally.stories.claimants import resolve
 from crosstally.stories.compare import Interval, agree, interval
 from crosstally.stories.grouping import Doc, copies, group
-from crosstally.stories.timeline import as_of, is_revision, parse_date
+from crosstally.stories.timeline import as_of, is_revision
 
 # --- comparison intervals --------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from crosstally.dates import date_line
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -64,6 +66,8 @@ def _furniture() -> _Furniture:
     )
 
 
+# A date line counts only among an article's first lines, where pages print it.
+DATE_LINE_WINDOW = 6
 DATE_PREFIX = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 BULLET = re.compile(r"[\s•·▪►\-*]*(?:\d{1,2}\.\s+(?=[A-Z]))?")
 PHOTO_CREDIT = re.compile(r"(?:/\s*[A-Z][\w .&-]*|\((?:[\w ]*photo[\w ]*|[\w ]*/[\w ]*)\))\s*$", re.I)
@@ -153,6 +157,7 @@ def layout(text: str, title: str | None = None, sentences: bool = True) -> Layou
     out = Layout(text=text)
     credits: list[str] = []
     in_links = False
+    dated = False  # the publication date is known; an "Updated" line does not settle it
     content_lines: list[tuple[int, int]] = []
     for ls, le in _lines(text):
         s, e = _trim(text, ls, le)
@@ -160,12 +165,21 @@ def layout(text: str, title: str | None = None, sentences: bool = True) -> Layou
             continue
         if not content_lines and not out.furniture and (m := DATE_PREFIX.match(text, ls, le)):
             out.date = m.group(1)
+            dated = True
             s = m.end()
         b = BULLET.match(text, s, e)
         if b and b.end() < e:
             s = b.end()
         line = text[s:e]
         low = line.lower().strip(" :")
+        if len(content_lines) < DATE_LINE_WINDOW and not dated and (d := date_line(line)) \
+                and not PHOTO_CREDIT.search(line):
+            day, published = d
+            if published or out.date is None:
+                out.date = day.isoformat()
+            dated = published
+            out.furniture.append((s, e, "date"))
+            continue
         for cp in furn.credit_patterns:
             for cm in cp.finditer(line):
                 credits.extend(_credit_names(cm.group("names")))

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+from crosstally.errors import InputError
 from crosstally.model import Article, Claim, Reject
 
 # (version, name, SQL). Each runs once, in order, and is recorded in `migrations`.
@@ -23,9 +24,36 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write, to a database `crosstally run` made; errors name the file."""
+    if not Path(path).is_file():
+        raise InputError(path, "no such database", hint="crosstally run ... --out DIR writes DIR/crosstally.db")
+    db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    try:
+        tables = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        db.close()
+        raise InputError(path, f"is not a SQLite database ({e})") from None
+    if not {"migrations", "articles", "claims"} <= tables:
+        db.close()
+        raise InputError(path, "is not a crosstally database (it has no articles and claims tables)")
+    version = db.execute("SELECT max(version) AS v FROM migrations").fetchone()["v"] or 0
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise InputError(path, f"was written by a newer crosstally (schema {version}, this one reads up to "
+                               f"{SCHEMA_VERSION})", hint="upgrade crosstally")
+    return db
+
+
 class SQLiteStore:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = str(path)
+        self._claimant_ids: dict[str, int] = {}
+        self._pending_ids: dict[str, int] = {}
+        if read_only:
+            self.db = _open_read_only(self.path)
+            return
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -33,8 +61,6 @@ class SQLiteStore:
         # In WAL mode NORMAL still keeps every commit through a crash of the process and the file
         # always consistent; only a power cut can take back the last commits. Halves write time.
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self._claimant_ids: dict[str, int] = {}
-        self._pending_ids: dict[str, int] = {}
         self.migrate()
 
     def migrate(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from crosstally.dates import parse_date
 from crosstally.model import Article, Claim, Modality
 from crosstally.stories import claimants as claimants_mod
 from crosstally.stories import grouping
@@ -21,7 +22,6 @@ from crosstally.stories.timeline import (
     is_earlier,
     is_part,
     is_revision,
-    parse_date,
 )
 from crosstally.stories.words import STORY_LEXICON, words
 

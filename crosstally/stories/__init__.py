@@ -167,10 +167,11 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
     conflicts: list[dict] = []
     claimant_of: dict[tuple[str, int], str | None] = {}
     revisions: set[tuple[str, int]] = set()
-    for n, ids in enumerate(grouping.group(docs), 1):
-        story = Story(f"S{n}", ids, grouping.copies([d for d in docs if d.id in set(ids)]))
+    for n, (ids, copy_sets) in enumerate(grouping.stories(docs), 1):
+        story = Story(f"S{n}", ids, copy_sets)
         story_claims = [c for a in ids for c in by_article[a]]
-        names = claimants_mod.resolve(story_claims, {a: arts[a].text for a in ids})
+        copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+        names = claimants_mod.resolve(story_claims, {a: arts[a].text for a in ids}, copy_of)
         story.claimants = {k: v for k, v in names.aliases.items()}
         for c in story_claims:
             claimant_of[(c.article, c.start)] = names.of(c)
@@ -198,7 +199,6 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
             slot.id = f"{story.id}.{i + 1}"
             slot.group = _group_label(key[1], slot.claims) + (" (part of the toll)" if "part" in key[1] else "")
         story.slots = sorted(slots.values(), key=lambda s: s.id)
-        copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
         for slot in story.slots:
             conflicts.extend(_conflicts(slot, claimant_of, revisions, copy_of))
         story.timelines = _timelines(story, claimant_of, revisions)

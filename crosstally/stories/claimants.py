@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crosstally.model import Claim
 from crosstally.stories.unionfind import UnionFind
@@ -29,6 +30,7 @@ ORG_HEADS = frozenset(
     "administration secretariat federation association faculty university".split())
 
 
+@lru_cache(maxsize=65536)
 def display_name(raw: str) -> str:
     """The name without appositions, brackets or a trailing title ("X, an unofficial organisation",
     "United Nations (UN", "Russian Defense Ministry spokesman")."""
@@ -100,6 +102,7 @@ class Node:
     key: frozenset[str]
     local: bool  # a short form or a state's name: resolved inside its article only
     claims: list[Claim] = field(default_factory=list)
+    home: str = ""  # the article, or the set of copies it belongs to; rules "within an article" read this
 
 
 @dataclass
@@ -144,21 +147,29 @@ def _speaks_for(person: str, texts: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
-def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
-    """Canonical claimants for the claims of one story (`texts`: article id -> text)."""
+def resolve(claims: list[Claim], texts: dict[str, str], copy_of: dict[str, int] | None = None) -> Claimants:
+    """Canonical claimants for the claims of one story (`texts`: article id -> text). Copies of one
+    wire story (`copy_of`: article -> its set) name their speakers alike, so a name as one set
+    writes it is one node, read in the first article that has it."""
+    copy_of = copy_of or {}
     nodes: list[Node] = []
-    index: dict[tuple[str, str], int] = {}
+    index: dict[tuple, int] = {}
+    written: dict[tuple[str, str], int] = {}  # (article, claimant as written) -> node
     for c in claims:
         if c.claimant is None:
             continue
-        k = (c.article, c.claimant)
+        k = (copy_of.get(c.article, c.article), c.claimant)
         if k not in index:
             name = display_name(c.claimant)
             folded = " ".join(words(name))
             local = folded in STORY_LEXICON.metonym_state or _is_description(name)
             index[k] = len(nodes)
-            nodes.append(Node(c.article, c.claimant, name, key_of(name), local))
-        nodes[index[k]].claims.append(c)
+            nodes.append(Node(c.article, c.claimant, name, key_of(name), local, home=str(k[0])))
+        node = nodes[index[k]]
+        written.setdefault((c.article, c.claimant), index[k])
+        if c.article == node.article:
+            node.claims.append(c)
+    readers = {copy_of.get(a, a): text for a, text in texts.items()}  # one text per set of copies
     u = UnionFind()
     for i in range(len(nodes)):
         u.find(i)
@@ -226,21 +237,21 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
     for i in people:
         name = nodes[i].name
         if name not in spoken:
-            spoken[name] = _speaks_for(name, texts.values())
+            spoken[name] = _speaks_for(name, readers.values())
         for body, evidence in spoken[name]:
             bk = key_of(body)
             target = next((j for k, j in bodies.items()
                            if k == bk or (min(len(k), len(bk)) >= 2 and (k <= bk or bk <= k))), None)
             if target is None:
                 target = len(nodes)
-                nodes.append(Node(nodes[i].article, body, body, bk, False))
+                nodes.append(Node(nodes[i].article, body, body, bk, False, home=nodes[i].home))
                 bodies[bk] = target
             u.join(target, i, f"speaks for {nodes[target].name!r}: \u201c{' '.join(evidence.split())}\u201d")
 
     # Short forms and state names: first within their article, then within the story.
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, n in enumerate(nodes):
-        by_article[n.article].append(i)
+        by_article[n.home].append(i)
     named_all = [j for j, n in enumerate(nodes) if not n.local and n.claims]
     def alone(i: int) -> bool:
         return sizes[u.find(i)] == 1
@@ -252,12 +263,12 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
         for i, n in enumerate(nodes):
             if not n.local or is_state[i] or not n.claims or u.find(i) in named_roots:
                 continue
-            pool = [j for j in by_article[n.article] if not nodes[j].local] if scope == "article" else named_all
+            pool = [j for j in by_article[n.home] if not nodes[j].local] if scope == "article" else named_all
             where = f"in {n.article}" if scope == "article" else "in this story"
             fits = {u.find(j): j for j in pool if n.key and n.key <= nodes[j].key}
             if not fits and scope == "article":
                 # A shorter description refers back to a fuller one ("police" to "district police").
-                fits = {u.find(j): j for j in by_article[n.article]
+                fits = {u.find(j): j for j in by_article[n.home]
                         if nodes[j].local and not is_state[j] and n.key and n.key < nodes[j].key}
             if len(fits) == 1:
                 j = next(iter(fits.values()))
@@ -289,7 +300,7 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
     for i, n in enumerate(nodes):
         if not (is_state[i] and n.claims):
             continue
-        pool = [j for j in by_article[n.article] if not is_state[j] and (not nodes[j].local or not alone(j))]
+        pool = [j for j in by_article[n.home] if not is_state[j] and (not nodes[j].local or not alone(j))]
         j = _same_figure(n, [nodes[j] for j in pool])
         if j is not None:
             u.join(pool[j], i, f"names {nodes[pool[j]].name!r}, credited with the same figure in {n.article}")
@@ -315,16 +326,17 @@ def resolve(claims: list[Claim], texts: dict[str, str]) -> Claimants:
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(nodes)):
         groups[u.find(i)].append(i)
-    canonical: dict[tuple[str, str], str] = {}
     aliases: dict[str, dict[str, str]] = {}
+    name_of: dict[int, str] = {}
     for members in groups.values():
         name = _canonical_name([nodes[i] for i in members])
         aliases[name] = {}
         for i in members:
             n = nodes[i]
-            canonical[(n.article, n.raw)] = name
+            name_of[i] = name
             if n.raw != name:
                 aliases[name].setdefault(n.raw, u.why.get(i, f"the same speaker as {name!r}"))
+    canonical = {k: name_of[i] for k, i in written.items()}
     return Claimants(canonical, aliases)
 
 

@@ -35,29 +35,64 @@ class Doc:
     speakers: frozenset[str] = frozenset()
 
 
-def _terms(text: str) -> list[str]:
-    """Content words; a capitalised word inside a sentence (a name: Kanjuruhan, Zelenskyy) counts
-    twice, as names say more about which event an article covers than common words."""
-    out = []
-    for m in re.finditer(r"(?<=[a-z,;:]\s)[A-Z][\w'-]{2,}|[A-Za-z][\w'-]{2,}", text):
+TERM = re.compile(r"(?<=[a-z,;:]\s)[A-Z][\w'-]{2,}|[A-Za-z][\w'-]{2,}")
+WORD = re.compile(r"\w+")
+PARAGRAPH = 60      # characters from which a line is a paragraph, shared only by copies of one text
+
+
+def _terms(line: str) -> Counter:
+    """Content words of one line; a capitalised word inside a sentence (a name: Kanjuruhan,
+    Zelenskyy) counts twice, as names say more about which event an article covers than common words."""
+    out: Counter = Counter()
+    for m in TERM.finditer(line):
         w = fold(m.group(0))
         if w in STOPWORDS or not w[0].isalpha():
             continue
-        out.append(w)
-        if m.group(0)[0].isupper() and m.start() > 0 and text[m.start() - 2] not in ".!?\n":
-            out.append(w)
+        out[w] += 2 if m.group(0)[0].isupper() and m.start() > 1 and line[m.start() - 2] not in ".!?" else 1
     return out
 
 
-def _shingles(text: str, n: int = 5) -> set[int]:
-    ws = re.findall(r"\w+", fold(text))
-    return {hash(tuple(ws[i:i + n])) for i in range(max(0, len(ws) - n + 1))}
+def _shingles(line: str, n: int = 5) -> frozenset[int]:
+    ws = WORD.findall(fold(line))
+    return frozenset(hash(tuple(ws[i:i + n])) for i in range(len(ws) - n + 1))
 
 
-def _vectors(docs: list[Doc]) -> list[dict[str, float]]:
-    counts = [Counter(_terms(d.text)) for d in docs]
+@dataclass(slots=True)
+class _Features:
+    terms: Counter
+    shingles: set[int]
+    paragraphs: set[int]  # hashes of its long lines
+
+
+def _features(docs: list[Doc]) -> list[_Features]:
+    """Word counts, word 5-grams and paragraph hashes of each article, computed line by line with
+    each distinct line done once: copies of one wire story share most of their lines."""
+    seen: dict[str, tuple[Counter, frozenset[int]]] = {}
+    out = []
+    for d in docs:
+        f = _Features(Counter(), set(), set())
+        for line in d.text.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if line not in seen:
+                seen[line] = (_terms(line), _shingles(line))
+            terms, shingles = seen[line]
+            f.terms.update(terms)
+            f.shingles |= shingles
+            if len(line) >= PARAGRAPH:
+                f.paragraphs.add(hash(line))
+        out.append(f)
+    return out
+
+
+def _is_copy(a: set[int], b: set[int]) -> bool:
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= COPY
+
+
+def _vectors(counts: list[Counter]) -> list[dict[str, float]]:
     df = Counter(t for c in counts for t in c)
-    n = len(docs)
+    n = len(counts)
     vectors = []
     for c in counts:
         # Smoothed IDF: a word every article uses still counts (one event covered by few articles).
@@ -88,11 +123,48 @@ def candidate_pairs(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
     return sorted(shared, key=lambda p: (-shared[p], p))
 
 
-def group(docs: list[Doc]) -> list[list[str]]:
+def stories(docs: list[Doc]) -> list[tuple[list[str], list[list[str]]]]:
+    """Stories, largest first: each its article ids in input order and its sets of wire copies
+    (singletons included). Copies that share a paragraph word for word are folded into one
+    source first, so a wire story carried by a hundred outlets costs the grouping one article."""
+    features = _features(docs)
+    members = _fold_copies(features)  # first article of each set of copies -> the set
+    heads = sorted(members)
+    head_of = {docs[h].id: h for h in heads}
+    out = []
+    for ids in group([docs[h] for h in heads], [features[h] for h in heads]):
+        story_heads = [head_of[i] for i in ids]
+        # Within the story, copies that share no paragraph word for word (an edited wire story).
+        linked = copies([docs[h] for h in story_heads], [features[h] for h in story_heads])
+        sets = [sorted(m for i in linked_ids for m in members[head_of[i]]) for linked_ids in linked]
+        everyone = sorted(m for h in story_heads for m in members[h])
+        out.append(([docs[m].id for m in everyone], [[docs[m].id for m in s] for s in sets]))
+    return sorted(out, key=lambda s: (-len(s[0]), s[0][0]))
+
+
+def _fold_copies(features: list[_Features]) -> dict[int, list[int]]:
+    """First article of each set of copies -> the indexes of the set. Candidates share a paragraph;
+    each is compared with the first article of a set, not with every member."""
+    first_with: dict[int, int] = {}
+    u = UnionFind()
+    for i, f in enumerate(features):
+        u.find(i)
+        for h in f.paragraphs:
+            j = first_with.setdefault(h, i)
+            if j != i and u.find(j) != u.find(i) and _is_copy(f.shingles, features[u.find(j)].shingles):
+                u.join(u.find(j), i)
+    sets: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(features)):
+        sets[u.find(i)].append(i)
+    return {min(members): members for members in sets.values()}
+
+
+def group(docs: list[Doc], features: list[_Features] | None = None) -> list[list[str]]:
     """Stories as lists of article ids, largest first, each in input order."""
     if not docs:
         return []
-    vectors = _vectors(docs)
+    features = features or _features(docs)
+    vectors = _vectors([f.terms for f in features])
     u = UnionFind()
     tried: Counter = Counter()
     for i, j in candidate_pairs(vectors):
@@ -116,18 +188,17 @@ def group(docs: list[Doc]) -> list[list[str]]:
     return sorted(stories.values(), key=lambda s: (-len(s), s[0]))
 
 
-def copies(docs: list[Doc]) -> list[list[str]]:
-    """Within one story, the sets of articles that are copies of one wire story (singletons included)."""
-    shingles = [_shingles(d.text) for d in docs]
-    u = UnionFind()
-    for i in range(len(docs)):
-        for j in range(i + 1, len(docs)):
-            if u.find(i) == u.find(j):
-                continue
-            a, b = shingles[i], shingles[j]
-            if a and b and len(a & b) / min(len(a), len(b)) >= COPY:
-                u.join(i, j)
-    sets: dict[int, list[str]] = defaultdict(list)
+def copies(docs: list[Doc], features: list[_Features] | None = None) -> list[list[str]]:
+    """Within one story, the sets of articles that are copies of one wire story (singletons included):
+    each article is compared with the first article of every set found so far."""
+    features = features or _features(docs)
+    heads: list[int] = []
+    sets: dict[int, list[str]] = {}
     for i, d in enumerate(docs):
-        sets[u.find(i)].append(d.id)
+        head = next((h for h in heads if _is_copy(features[i].shingles, features[h].shingles)), None)
+        if head is None:
+            heads.append(i)
+            sets[i] = [d.id]
+        else:
+            sets[head].append(d.id)
     return list(sets.values())

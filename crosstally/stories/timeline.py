@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from crosstally.dates import DAY_MONTH, MONTH_DAY, WEEKDAYS, calendar_date
 from crosstally.model import Claim
@@ -19,8 +20,12 @@ STARTS = re.compile(r"\b(?:since|from|began|begun|started|beginning|after)\s+(?:
 def as_of(claim: Claim, published: date | None) -> tuple[date | None, bool]:
     """The day a figure is given for, and whether the sentence names it: a day the sentence names,
     else the day of publication."""
-    sentence = claim.sentence
-    rel = claim.start - _sentence_start(claim)
+    return _as_of(claim.sentence, max(claim.sentence.find(claim.quote), 0), published)
+
+
+# The sentence-level readings are cached: copies of one wire story repeat their sentences.
+@lru_cache(maxsize=65536)
+def _as_of(sentence: str, rel: int, published: date | None) -> tuple[date | None, bool]:
     found: list[tuple[int, date]] = []
     for m in DAY_MONTH.finditer(sentence):
         if not STARTS.search(sentence[:m.start()]):
@@ -47,18 +52,17 @@ def as_of(claim: Claim, published: date | None) -> tuple[date | None, bool]:
     return min(found, key=lambda f: abs(f[0] - rel))[1], True
 
 
-def _sentence_start(claim: Claim) -> int:
-    """Where the claim's sentence starts in the article (the quote sits inside it)."""
-    offset = claim.sentence.find(claim.quote)
-    return claim.start - offset if offset >= 0 else claim.start
-
-
 def is_revision(claim: Claim) -> bool:
     """The article presents the figure as a change of an earlier one: "the toll rose to 131",
     "revised down to 125", "a day after he said ...", "up from 125"."""
-    offset = claim.sentence.find(claim.quote)
-    before = claim.sentence[:offset] if offset >= 0 else ""
-    return bool(STORY_LEXICON.revision_verbs.search(before) or STORY_LEXICON.revision_phrases.search(claim.sentence))
+    return _is_revision(claim.sentence, claim.quote)
+
+
+@lru_cache(maxsize=65536)
+def _is_revision(sentence: str, quote: str) -> bool:
+    offset = sentence.find(quote)
+    before = sentence[:offset] if offset >= 0 else ""
+    return bool(STORY_LEXICON.revision_verbs.search(before) or STORY_LEXICON.revision_phrases.search(sentence))
 
 
 EARLIER_CUE = re.compile(r"^\W*(?:earlier|previously|initially|at first)\b|\b(?:had earlier|had previously|"
@@ -68,7 +72,12 @@ EARLIER_CUE = re.compile(r"^\W*(?:earlier|previously|initially|at first)\b|\b(?:
 
 def is_earlier(claim: Claim) -> bool:
     """The article gives the figure as a superseded one: "Earlier, police said ...", "the previous toll of 127"."""
-    return bool(EARLIER_CUE.search(claim.sentence))
+    return _is_earlier(claim.sentence)
+
+
+@lru_cache(maxsize=65536)
+def _is_earlier(sentence: str) -> bool:
+    return bool(EARLIER_CUE.search(sentence))
 
 
 PART_CUE = re.compile(r"^[^,;:.]*?\b(?:among|inside|of them|of whom|in hospital|at the scene|on the spot|"
@@ -78,6 +87,11 @@ PART_CUE = re.compile(r"^[^,;:.]*?\b(?:among|inside|of them|of whom|in hospital|
 def is_part(claim: Claim) -> bool:
     """The figure counts part of a toll, as its own clause says: "two officers were among the dead",
     "34 died inside the stadium"."""
-    offset = claim.sentence.find(claim.quote)
-    after = claim.sentence[offset + len(claim.quote):] if offset >= 0 else ""
+    return _is_part(claim.sentence, claim.quote)
+
+
+@lru_cache(maxsize=65536)
+def _is_part(sentence: str, quote: str) -> bool:
+    offset = sentence.find(quote)
+    after = sentence[offset + len(quote):] if offset >= 0 else ""
     return bool(PART_CUE.search(after))

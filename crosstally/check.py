@@ -115,7 +115,7 @@ def check(path: str, db: str | None = None, settings: Settings | None = None, ex
         if story is not None:
             report.story = [a for a in story.articles if a != article.id]
             report.copies = next((sorted(set(m) - {article.id}) for m in story.copies if article.id in m), [])
-    published = {a.id: a for a in others}
+    by_id = {a.id: a for a in others}
     slot_of = {(c.article, c.start): slot for slot in (story.slots if story else []) for c in slot.claims}
     for c in claims:
         slot = slot_of.get((c.article, c.start))
@@ -125,12 +125,12 @@ def check(path: str, db: str | None = None, settings: Settings | None = None, ex
         if (c.article, c.start) in inconsistent:
             fig.flags.append(INCONSISTENT)
         if db is not None and slot is not None and story is not None and c.modality is Modality.ASSERTED:
-            _compare(fig, slot, story, analysis, published)
+            _compare(fig, slot, story, analysis, by_id)
         report.figures.append(fig)
     return report
 
 
-def _compare(fig: Figure, slot: Slot, story: Story, analysis: Analysis, published: dict[str, Article]) -> None:
+def _compare(fig: Figure, slot: Slot, story: Story, analysis: Analysis, by_id: dict[str, Article]) -> None:
     """Fill `elsewhere` and `disputed_by` from the other articles' claims in the figure's slot: one
     report per article and distinct figure."""
     mine = fig.claim
@@ -144,7 +144,7 @@ def _compare(fig: Figure, slot: Slot, story: Story, analysis: Analysis, publishe
         if key in seen:
             continue
         seen.add(key)
-        a = published.get(c.article)
+        a = by_id.get(c.article)
         report = Report(c.article, a.outlet if a else None, a.date if a else None, who, c.quote, c.value,
                         agree(mine, c), copy_of.get(c.article, c.article) == copy_of.get(mine.article, mine.article))
         if who == fig.claimant:

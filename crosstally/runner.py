@@ -53,9 +53,10 @@ _WORKER = None
 
 def _init_worker(model: str | None) -> None:
     global _WORKER
-    from crosstally.extractor.pipeline import Extractor, load_nlp
+    from crosstally.extractor.pipeline import Extractor, load_nlp, one_blas_thread
 
     _WORKER = Extractor(load_nlp(model))
+    one_blas_thread()
 
 
 def _extract_chunk(chunk: list[tuple[str, str, str | None]]) -> list[list[Claim]]:

@@ -84,3 +84,17 @@ def test_a_sentence_later_referred_back_to_gets_every_speaker_name(nlp):
     recognise_names(nlp.get_pipe("ner"), [plain, antecedent], [False, True])
     assert not plain.ents  # no reporting verb: no name here is a source
     assert "Imad Trabelsi" in [e.text for e in antecedent.ents if e.label_ == "PERSON"]
+
+
+def test_numpy_blas_gives_the_claims_stock_spacy_gives(extractor):
+    """The models run their matrix products through numpy's BLAS; the claims must be those of the
+    stock pipeline (thinc's BLIS), on the shipped samples and the constructed sentences."""
+    from crosstally.extractor.pipeline import Extractor, _load_english
+    from crosstally.runner import sample_dir
+
+    stock = Extractor(_load_english())
+    assert any(getattr(p, "model", None) is not None and not p.model.ops.use_blis for _, p in extractor.nlp.components)
+    assert all(getattr(p, "model", None) is None or p.model.ops.use_blis for _, p in stock.nlp.components)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(sample_dir().glob("*.txt"))] + [" ".join(SENTENCES)]
+    for text in texts:
+        assert extractor.extract(text) == stock.extract(text)

@@ -164,7 +164,8 @@ def resolve(claims: list[Claim], texts: dict[str, str], copy_of: dict[str, int] 
             folded = " ".join(words(name))
             local = folded in STORY_LEXICON.metonym_state or _is_description(name)
             index[k] = len(nodes)
-            nodes.append(Node(c.article, c.claimant, name, key_of(name), local, home=str(k[0])))
+            nodes.append(Node(c.article, c.claimant, name, key_of(name), local,
+                              home=f"copies {k[0]}" if c.article in copy_of else c.article))
         node = nodes[index[k]]
         written.setdefault((c.article, c.claimant), index[k])
         if c.article == node.article:

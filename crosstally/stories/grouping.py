@@ -4,8 +4,9 @@ Articles are compared only when they share rare words (an inverted index over ea
 most distinctive words blocks the comparison), so the cost grows with the number of articles
 that share vocabulary, not with the square of the corpus. Two articles are one story when their
 word profiles are close (TF-IDF cosine) or when they share a figure and a speaker, and their
-dates, where known, are a few days apart at most. Two articles of one story are copies of one
-wire story when most of their word sequences are the same (shingle overlap).
+dates, where known, are a few days apart at most. Two articles are copies of one wire story when
+most of their word sequences are the same (shingle overlap); copies that share a paragraph word
+for word are found first, through an index of paragraphs, and grouped as one article.
 """
 from __future__ import annotations
 

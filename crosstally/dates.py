@@ -79,3 +79,37 @@ def date_line(line: str) -> tuple[date, bool] | None:
         return None
     label = (m.group("label") or "").lower()
     return day, not label.endswith(("updated", "modified"))
+
+
+# Words before a date that put it ahead of the writing: "will meet on", "scheduled for", "until".
+AHEAD = re.compile(r"\b(?:will|shall|scheduled|expected|planned|due|next|until|deadline|postponed to)\b[^.!?,;]{0,40}$",
+                   re.IGNORECASE)
+
+
+def latest_mentioned(text: str) -> date | None:
+    """The latest date a text reports as past: an undated article was written on that day or after
+    it. A day and month without a year take the year of the latest full date."""
+    full: list[date] = []
+    partial: list[tuple[int, str]] = []
+    for m in ISO.finditer(text):
+        if AHEAD.search(text, max(0, m.start() - 60), m.start()):
+            continue
+        if d := safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            full.append(d)
+    for rx, day_first in ((DAY_MONTH, True), (MONTH_DAY, False)):
+        for m in rx.finditer(text):
+            if AHEAD.search(text, max(0, m.start() - 60), m.start()):
+                continue
+            day, month = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
+            if m.group(3):
+                if d := calendar_date(int(day), month, m.group(3), None):
+                    full.append(d)
+            else:
+                partial.append((int(day), month))
+    if not full:
+        return None
+    latest = max(full)
+    for day, month in partial:
+        if (d := calendar_date(day, month, str(latest.year), None)) and d > latest:
+            latest = d
+    return latest

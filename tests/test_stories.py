@@ -167,6 +167,28 @@ def test_different_days_are_updates_not_conflicts(extractor):
     assert [p["value"] for p in timeline["points"]] == [12, 19]
 
 
+def test_an_undated_article_is_placed_no_earlier_than_the_last_day_it_reports(extractor):
+    monday = ("Floods in the Sava valley: the regional civil protection agency said 12 people had died "
+              "after the river burst its banks near Obrenovac on 6 May 2024.")
+    later = ("Floods in the Sava valley near Obrenovac: the regional civil protection agency said 19 "
+             "people had died after the river burst its banks. Two more bodies were found on "
+             "Thursday, May 9, 2024.")
+    analysis, _ = _analyse(extractor, {"mon": (monday, "2024-05-06"), "undated": (later, None)})
+    assert len(analysis.stories) == 1
+    assert analysis.conflicts == []  # 12 on the 6th, 19 by the 9th: an update
+    assert [p["value"] for p in analysis.stories[0].timelines[0]["points"]] == [12, 19]
+
+
+def test_an_old_date_in_the_background_does_not_place_an_undated_article(extractor):
+    dated = ("Floods in the Sava valley: the regional civil protection agency said 12 people had died "
+             "after the river burst its banks near Obrenovac.")
+    undated = ("Floods in the Sava valley: the regional civil protection agency said 19 people had died "
+               "after the river burst its banks near Obrenovac. The valley last flooded on 14 May 2014.")
+    analysis, _ = _analyse(extractor, {"dated": (dated, "2024-05-06"), "undated": (undated, None)})
+    assert len(analysis.stories) == 1
+    assert [c["kind"] for c in analysis.conflicts] == ["inconsistency"]  # both taken as of 6 May 2024
+
+
 def test_a_stated_revision_is_an_update_but_a_bare_change_is_an_inconsistency(extractor):
     revised = ("Floods in the Sava valley near Obrenovac. The regional civil protection agency said 12 "
                "people had died. Later the agency said the toll had risen to 14.")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from crosstally.dates import parse_date
+from crosstally.dates import latest_mentioned, parse_date
 from crosstally.model import Article, Claim, Modality
 from crosstally.stories import claimants as claimants_mod
 from crosstally.stories import grouping
@@ -180,15 +180,21 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
             # A revised figure repeated in the same article by the same speaker is the revision too.
             if (c.article, claimant_of[(c.article, c.start)], c.value) in revised:
                 revisions.add((c.article, c.start))
-        days = Counter(published[a] for a in ids if published[a])
+        # An undated article was written no earlier than the last day it reports. That bound
+        # places it only when it is later than the story's usual day: an old date in the
+        # background ("the war that began on 24 February 2022") says nothing.
+        bound = {a: latest_mentioned(arts[a].text) for a in ids if not published[a]}
+        days = Counter(published[a] for a in ids if published[a]) or Counter(d for d in bound.values() if d)
         story_day = min(days, key=lambda d: (-days[d], d)) if days else None
+        day_of = {a: published[a] or (bound[a] if bound[a] and (story_day is None or bound[a] > story_day) else None)
+                  for a in ids}
         slots: dict[tuple, Slot] = {}
         by_measure: dict[str, list[Claim]] = defaultdict(list)
         for c in story_claims:
             by_measure[c.measure.value].append(c)
         for measure, cs in sorted(by_measure.items()):
             groups = _resolve_groups(cs)
-            days = _days(cs, published, story_day, claimant_of, groups) if measure not in EVENT_MEASURES else {}
+            days = _days(cs, day_of, story_day, claimant_of, groups) if measure not in EVENT_MEASURES else {}
             for c in cs:
                 group_key = groups[id(c)] + (("part",) if is_part(c) else ())
                 key = (measure, group_key, days.get(id(c)))

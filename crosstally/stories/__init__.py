@@ -58,6 +58,11 @@ class Story:
     claimants: dict[str, dict[str, str]] = field(default_factory=dict)
     timelines: list[dict] = field(default_factory=list)
 
+    @property
+    def copy_of(self) -> dict[str, int]:
+        """Article -> its set of wire copies: articles with the same number are one source."""
+        return {a: k for k, members in enumerate(self.copies) for a in members}
+
 
 @dataclass
 class Analysis:
@@ -170,7 +175,7 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
     for n, (ids, copy_sets) in enumerate(grouping.stories(docs), 1):
         story = Story(f"S{n}", ids, copy_sets)
         story_claims = [c for a in ids for c in by_article[a]]
-        copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+        copy_of = story.copy_of
         names = claimants_mod.resolve(story_claims, {a: arts[a].text for a in ids}, copy_of)
         story.claimants = {k: v for k, v in names.aliases.items()}
         for c in story_claims:
@@ -298,7 +303,7 @@ def _timelines(story: Story, claimant_of, revisions) -> list[dict]:
 def outlets_per_figure(story: Story, slot: Slot, claimant_of) -> list[dict]:
     """Each speaker's figures in a slot, with how many independent sources (a wire story and its
     copies count once) carry a figure of that speaker that agrees with it."""
-    copy_of = {a: k for k, members in enumerate(story.copies) for a in members}
+    copy_of = story.copy_of
     figures: dict[tuple, list[Claim]] = defaultdict(list)
     for c in slot.claims:
         figures[(claimant_of[(c.article, c.start)], c.qualifier.value, c.value, c.low)].append(c)

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crosstally import __version__
-from crosstally.errors import CrosstallyError
+from crosstally.errors import CrosstallyError, ExtraError
 from crosstally.model import Claim
 from crosstally.settings import Settings
 
@@ -62,7 +62,8 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: b
         model: str | None, meta: str | None, quiet: bool) -> None:
     """Extract every reported figure from articles (files, folders, or - for stdin), group the
     articles into stories and report where sources disagree."""
-    from crosstally.runner import load_metadata, run as run_job, sample_dir
+    from crosstally.runner import load_metadata, sample_dir
+    from crosstally.runner import run as run_job
 
     inputs = list(paths)
     if sample:
@@ -89,7 +90,7 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: b
     console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
                   f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
     console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, claims.jsonl, claims.csv, "
-                  "conflicts.jsonl, stories.jsonl, rejects.jsonl")
+                  "conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html")
     if report.all_rejected or (strict and report.rejects):
         sys.exit(1)
 
@@ -252,6 +253,35 @@ def _print_check(report) -> None:
                       escape(", ".join(dict.fromkeys(r.quote for r in reports))),
                       escape(", ".join(dict.fromkeys(r.article for r in reports))))
         console.print(t)
+
+
+@cli.command()
+@click.argument("db")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only loopback addresses are allowed for now.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+def serve(db: str, host: str, port: int) -> None:
+    """Browse a database in a local web app: stories, conflicts, claimants, articles, search,
+    and a JSON API (/openapi.json). DB is a crosstally.db or the folder of a run; it is opened read-only."""
+    import ipaddress
+
+    try:
+        import uvicorn
+
+        from crosstally.web.app import create_app
+    except ImportError as e:
+        raise ExtraError("web", e.name) from None
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise click.BadParameter(f"{host} is not a loopback address; the app has no access control yet, so it "
+                                 "listens on this machine only", param_hint="--host")
+    path = Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db)
+    app = create_app(str(path))
+    console.print(f"serving {escape(str(path))} read-only at http://{host}:{port}/  (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command(name="eval")

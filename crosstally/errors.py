@@ -26,3 +26,11 @@ class ModelError(CrosstallyError):
 
 class GoldError(CrosstallyError):
     """A gold or system claims file for evaluation is malformed."""
+
+
+class ExtraError(CrosstallyError):
+    """An optional part of crosstally is not installed; the hint says how to install it."""
+
+    def __init__(self, extra: str, missing: str | None) -> None:
+        super().__init__(f"this needs crosstally's {extra} extra ({missing or 'a package'} is not installed)")
+        self.hint = f"pip install 'crosstally[{extra}]'"

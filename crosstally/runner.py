@@ -26,6 +26,7 @@ from crosstally.model import Article, ArticleResult, Claim, Reject
 from crosstally.settings import Settings
 from crosstally.store.sqlite import SQLiteStore
 from crosstally.stories import analyse
+from crosstally.web.report import write_report
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
         write_stories_jsonl(report.analysis, out / "stories.jsonl")
         write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
+        write_report(store.db, out / "report.html")
         store.finish_run(run_id, report.inputs, len(report.results),
                          sum(len(r.claims) for r in report.results), len(report.rejects))
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -16,12 +16,33 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial schema", resources.files("crosstally.store").joinpath("schema.sql").read_text("utf-8")),
     (2, "stories, claimant aliases, conflicts",
      resources.files("crosstally.store").joinpath("stories.sql").read_text("utf-8")),
+    (3, "slots, timelines, full-text search",
+     resources.files("crosstally.store").joinpath("views.sql").read_text("utf-8")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _day(day) -> str | None:
+    """A slot's as-of day as stored: ISO, 'earlier' for a superseded figure, or NULL."""
+    if day is None:
+        return None
+    return "earlier" if day == date.min else day.isoformat()
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """The statements of a migration script, a trigger's body kept whole."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip():
+        yield pending
 
 
 def _open_read_only(path: str) -> sqlite3.Connection:
@@ -44,6 +65,17 @@ def _open_read_only(path: str) -> sqlite3.Connection:
         raise InputError(path, f"was written by a newer crosstally (schema {version}, this one reads up to "
                                f"{SCHEMA_VERSION})", hint="upgrade crosstally")
     return db
+
+
+def claim_from_row(r: sqlite3.Row) -> Claim:
+    """A claim from a row of `claims` joined with its claimant's name as `claimant`."""
+    return Claim.from_dict({
+        "article": r["article_id"], "quote": r["quote"], "sentence": r["sentence"],
+        "start": r["start"], "end": r["end"], "value": r["value"], "low": r["low"], "high": r["high"],
+        "qualifier": r["qualifier"], "measure": r["measure"], "who": r["who"],
+        "claimant": r["claimant"], "via": r["via"], "modality": r["modality"],
+        "in_headline": bool(r["in_headline"]),
+    })
 
 
 class SQLiteStore:
@@ -72,9 +104,8 @@ class SQLiteStore:
                 continue
             self.db.execute("BEGIN")
             try:
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in _statements(sql):
+                    self.db.execute(statement)
                 self.db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
                 self.db.execute("COMMIT")
             except Exception:
@@ -145,13 +176,7 @@ class SQLiteStore:
             'SELECT c.*, k.name AS claimant FROM claims c LEFT JOIN claimants k ON k.id = c.claimant_id '
             'ORDER BY c.article_id, c.start')
         for r in rows:
-            yield Claim.from_dict({
-                "article": r["article_id"], "quote": r["quote"], "sentence": r["sentence"],
-                "start": r["start"], "end": r["end"], "value": r["value"], "low": r["low"], "high": r["high"],
-                "qualifier": r["qualifier"], "measure": r["measure"], "who": r["who"],
-                "claimant": r["claimant"], "via": r["via"], "modality": r["modality"],
-                "in_headline": bool(r["in_headline"]),
-            })
+            yield claim_from_row(r)
 
     def articles(self) -> Iterator[Article]:
         for r in self.db.execute("SELECT * FROM articles ORDER BY id"):
@@ -163,18 +188,31 @@ class SQLiteStore:
         """Replace the story stage's tables with this analysis, in one transaction."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("claimant_aliases", "story_articles", "conflicts"):
+            for table in ("claimant_aliases", "story_articles", "conflicts", "slots", "slot_claims", "timelines"):
                 self.db.execute(f"DELETE FROM {table}")
             for story in analysis.stories:
                 for group, members in enumerate(story.copies):
-                    self.db.executemany("INSERT INTO story_articles VALUES (?, ?, ?)",
-                                        [(story.id, a, group) for a in members])
+                    self.db.executemany("INSERT INTO story_articles VALUES (?, ?, ?, ?, ?)",
+                                        [(story.id, a, group, *analysis.sources.get(a, (None, None)))
+                                         for a in members])
                 self.db.executemany("INSERT INTO claimant_aliases VALUES (?, ?, ?, ?)",
                                     [(story.id, canonical, alias, why)
                                      for canonical, aliases in story.claimants.items()
                                      for alias, why in aliases.items()])
-            self.db.executemany("INSERT INTO conflicts (kind, story, slot, measure, body) VALUES (?, ?, ?, ?, ?)",
-                                [(c["kind"], c["story"], c["slot"], c["measure"], json.dumps(c, ensure_ascii=False))
+                self.db.executemany("INSERT INTO slots VALUES (?, ?, ?, ?, ?, ?)",
+                                    [(s.id, story.id, s.measure, s.group, _day(s.as_of), s.label)
+                                     for s in story.slots])
+                self.db.executemany("INSERT INTO slot_claims VALUES (?, ?, ?, ?, ?)",
+                                    [(c.article, c.start, s.id, analysis.claimant_of.get((c.article, c.start)),
+                                      int((c.article, c.start) in analysis.revisions))
+                                     for s in story.slots for c in s.claims])
+                self.db.executemany("INSERT INTO timelines VALUES (?, ?, ?)",
+                                    [(story.id, t["claimant"], json.dumps(t, ensure_ascii=False))
+                                     for t in story.timelines])
+            self.db.executemany("INSERT INTO conflicts (kind, story, slot, slot_id, measure, body) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
+                                [(c["kind"], c["story"], c["slot"], c["slot_id"], c["measure"],
+                                  json.dumps(c, ensure_ascii=False))
                                  for c in analysis.conflicts])
             self.db.execute("COMMIT")
         except Exception:

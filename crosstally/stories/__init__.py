@@ -70,6 +70,8 @@ class Analysis:
     conflicts: list[dict]
     claimant_of: dict[tuple[str, int], str | None]  # (article, start) -> canonical claimant
     revisions: set[tuple[str, int]]
+    # article -> (outlet, date) as the stage read them, a --meta index filling what the text lacks
+    sources: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _group_parts(who: str) -> tuple[str | None, str | None]:
@@ -214,7 +216,7 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
             conflicts.extend(_conflicts(slot, claimant_of, revisions, copy_of))
         story.timelines = _timelines(story, claimant_of, revisions)
         stories.append(story)
-    return Analysis(stories, conflicts, claimant_of, revisions)
+    return Analysis(stories, conflicts, claimant_of, revisions, {a.id: (a.outlet, a.date) for a in arts.values()})
 
 
 def _side(c: Claim, claimant: str | None) -> dict:
@@ -311,7 +313,8 @@ def outlets_per_figure(story: Story, slot: Slot, claimant_of) -> list[dict]:
     for key, claims in figures.items():
         agreeing = {c.article for other, cs in figures.items() if other[0] == key[0] and agree(claims[0], cs[0])
                     for c in cs}
-        rows.append({"claimant": key[0], "quote": claims[0].quote, "value": key[2],
+        rows.append({"claimant": key[0], "quote": claims[0].quote, "value": key[2], "qualifier": key[1],
+                     "low": claims[0].low, "high": claims[0].high,
                      "articles": sorted({c.article for c in claims}),
                      "outlets": len({copy_of.get(a, a) for a in agreeing})})
     return sorted(rows, key=lambda r: (-r["outlets"], str(r["claimant"])))

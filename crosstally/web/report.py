@@ -1,0 +1,31 @@
+"""report.html: the whole database as one self-contained page that works opened from disk, with no
+script and no request: conflicts first, then each story's quantities, then every article."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from crosstally.web import views
+from crosstally.web.render import ReportLinks, environment, report_csp, stylesheet
+
+
+def render_report(db: sqlite3.Connection) -> str:
+    stories = views.stories(db, per_page=1_000_000)["items"]
+    articles = views.articles(db, per_page=1_000_000)["items"]
+    totals = views.totals(db)
+    css = stylesheet()
+    return environment().get_template("report.html").render(
+        links=ReportLinks(), totals=totals, updated=totals["updated"],
+        conflicts=views.conflicts(db, per_page=1_000_000)["items"],
+        stories=stories, story_views=[views.story(db, s["id"]) for s in stories],
+        articles=[views.article(db, a["id"]) for a in articles],
+        embedded_css=css, csp=report_csp(css))
+
+
+def write_report(db: sqlite3.Connection, path: str | Path) -> Path:
+    """Write report.html beside the other exports; the file is replaced whole, never left half-written."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(render_report(db), encoding="utf-8")
+    tmp.replace(path)
+    return path

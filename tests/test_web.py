@@ -155,7 +155,7 @@ def test_search_finds_articles_and_figures(client):
     assert any(p["mark"] and p["text"].lower() == "derna" for p in found["articles"]["items"][0]["snippet"])
     assert client.get("/search.json", params={"q": "missing"}).json()["claims"]["total"] >= 1
     # Words that are FTS5 syntax are searched as words, never an error.
-    for q in ('"', "AND(", "NEAR(a b", "x*", "*", "-", "col:val", "^"):
+    for q in ('"', "AND(", "NEAR(a b", "x*", "*", "-", "col:val", "^", "\x00", "a\x00b", "\u200f\u202e"):
         assert client.get("/search.json", params={"q": q}).status_code == 200, q
     assert client.get("/search", params={"q": "Derna"}).status_code == 200
 
@@ -163,6 +163,9 @@ def test_search_finds_articles_and_figures(client):
 @pytest.mark.parametrize("url, status, words", [
     ("/claims.json?measure=bogus", 422, "measure"),
     ("/claims.json?date_from=2023-02-30", 422, "date_from"),
+    ("/claims.json?date_from=0.0", 422, "date_from"),
+    ("/claims.json?date_to=2023-02-01T10:00", 422, "date_to"),
+    ("/claims.json?measure=killed&measure=injured", 422, "measure: given more than once"),
     ("/claims.json?page=0", 422, "page"),
     ("/claims.json?per_page=100000", 422, "per_page"),
     ("/conflicts.json?kind=feud", 422, "kind"),

@@ -4,12 +4,14 @@ rendering the same dict; /openapi.json describes them all."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode
 
+from pydantic import AfterValidator
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -29,7 +31,16 @@ MAX_ID = 2**62  # beyond SQLite's integers a conflict id cannot exist
 
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page", description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="rows per page")]
-Day = Annotated[date | None, Query(description="ISO day, inclusive")]
+def _calendar_day(day: str | None) -> str | None:
+    if day is not None:
+        date.fromisoformat(day)  # a ValueError ("day is out of range for month") becomes a 422
+    return day
+
+
+# A day is written YYYY-MM-DD and nothing else: no timestamps, no times.
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
+                                          description="ISO day (YYYY-MM-DD), inclusive"),
+                AfterValidator(_calendar_day)]
 
 
 def get_db(request: Request) -> Iterator[sqlite3.Connection]:
@@ -72,12 +83,17 @@ def create_app(db_path: str) -> FastAPI:
 
     @app.middleware("http")
     async def headers_and_empty_params(request: Request, call_next):
-        # An HTML form sends an unset filter as `name=`: that means "any", as if it were absent.
-        query = request.scope.get("query_string", b"")
-        if query:
-            kept = [(k, v) for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if v != ""]
-            request.scope["query_string"] = urlencode(kept).encode("latin-1")
-        response = await call_next(request)
+        # An HTML form sends an unset filter as `name=`: on a page that means "any", as if it were
+        # absent. The JSON API takes its parameters exactly as its schema says.
+        pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+        if repeated:  # every parameter takes one value; which of several was meant is anyone's guess
+            response = problem(request, 422, "invalid parameter", f"{', '.join(repeated)}: given more than once")
+        else:
+            if not _wants_json(request):
+                kept = [(k, v) for k, v in pairs if v != ""]
+                request.scope["query_string"] = urlencode(kept).encode("latin-1")
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -154,7 +170,7 @@ def create_app(db_path: str) -> FastAPI:
     @twin("/articles", schema.Page[schema.ArticleSummary], "Articles, filtered by outlet, story and day")
     def articles_json(db: Db, outlet: str | None = None, story: str | None = None, date_from: Day = None,
                       date_to: Day = None, page_: Page = 1, per_page: PerPage = views.PER_PAGE) -> dict:
-        return views.articles(db, outlet, story, _iso(date_from), _iso(date_to), page_, per_page)
+        return views.articles(db, outlet, story, date_from, date_to, page_, per_page)
 
     @twin("/articles/{article_id}", schema.Article, "An article's text with every figure's offsets")
     def article_json(db: Db, article_id: str) -> dict:
@@ -165,7 +181,7 @@ def create_app(db_path: str) -> FastAPI:
                     story: str | None = None, date_from: Day = None, date_to: Day = None, page_: Page = 1,
                     per_page: PerPage = views.PER_PAGE) -> dict:
         where = views.ClaimFilter(measure.value if measure else None, claimant, outlet, story,
-                                  _iso(date_from), _iso(date_to))
+                                  date_from, date_to)
         return views.claims(db, where, page_, per_page)
 
     @twin("/claimants/{name:path}", schema.Claimant, "Everything one claimant is reported to have said, over time")
@@ -214,7 +230,7 @@ def create_app(db_path: str) -> FastAPI:
                       per_page: PerPage = views.PER_PAGE) -> Response:
         result = articles_json(db, outlet, story, date_from, date_to, page_, per_page)
         return page(request, "articles.html", page=result, facets=views.facets(db),
-                    params={"outlet": outlet, "story": story, "date_from": _iso(date_from), "date_to": _iso(date_to)})
+                    params={"outlet": outlet, "story": story, "date_from": date_from, "date_to": date_to})
 
     @app.get("/articles/{article_id}", include_in_schema=False)
     def article_page(request: Request, db: Db, article_id: str) -> Response:
@@ -228,7 +244,7 @@ def create_app(db_path: str) -> FastAPI:
         result = claims_json(db, measure, claimant, outlet, story, date_from, date_to, page_, per_page)
         return page(request, "claims.html", page=result, facets=views.facets(db),
                     params={"measure": measure.value if measure else None, "claimant": claimant, "outlet": outlet,
-                            "story": story, "date_from": _iso(date_from), "date_to": _iso(date_to)})
+                            "story": story, "date_from": date_from, "date_to": date_to})
 
     @app.get("/claimants/{name:path}", include_in_schema=False)
     def claimant_page(request: Request, db: Db, name: str) -> Response:
@@ -241,7 +257,3 @@ def create_app(db_path: str) -> FastAPI:
         return page(request, "search.html", result=search_json(db, q, page_, per_page))
 
     return app
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

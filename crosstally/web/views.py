@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -397,6 +398,8 @@ def fts_query(q: str) -> str:
     """User words as an FTS5 query that cannot be a syntax error: each word a quoted term, all required;
     a trailing * keeps its prefix meaning."""
     terms = []
+    # Control characters (a NUL ends the query string inside SQLite) are never part of a word.
+    q = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cs") else " " for ch in q)
     for word in q.split():
         prefix = word.endswith("*") and len(word) > 1
         word = word.rstrip("*")

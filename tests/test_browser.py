@@ -3,21 +3,21 @@ by uvicorn in its own process on 127.0.0.1, and the API exercised by schemathesi
 from __future__ import annotations
 
 import os
-from collections import Counter
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 
 from crosstally.cli import cli
 from crosstally.runner import sample_dir
@@ -50,8 +50,9 @@ def server(run_dir):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log = open(run_dir.parent / "serve.log", "wb")  # noqa: SIM115 - closed when the server stops
     proc = subprocess.Popen([sys.executable, "-c", "from crosstally.cli import main; main()", "serve", str(run_dir),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -61,11 +62,16 @@ def server(run_dir):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"crosstally serve did not start: {proc.stdout.read().decode(errors='replace')}")
+                pytest.fail(f"crosstally serve did not start: {_read(run_dir.parent / 'serve.log')}")
             time.sleep(0.2)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
+
+
+def _read(path: Path) -> str:
+    return path.read_text("utf-8", errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +239,7 @@ def _first_story(server: str) -> str:
         return json.load(r)["items"][0]["id"]
 
 
-def test_api_holds_under_requests_generated_from_its_openapi(server):
+def test_api_holds_under_requests_generated_from_its_openapi(server, run_dir):
     """Requests generated from /openapi.json against the running app, with every check schemathesis
     has by default: never a 5xx, every status and body as the schema promises, invalid input refused.
     (Hypothesis is driven here per operation: schemathesis' pytest plugin does not run on pytest 9.)"""
@@ -254,9 +260,9 @@ def test_api_holds_under_requests_generated_from_its_openapi(server):
                 check()
             except Unsatisfiable:
                 assert mode is GenerationMode.NEGATIVE, operation.label  # nothing in it can be made invalid
-            except Exception as e:  # every operation is tried; all failures are reported together
+            except BaseException as e:  # noqa: B036 - schemathesis raises groups; all are reported together
                 failures.append(f"{operation.label} ({mode.value}): {e}")
     assert operations >= 11 and len(calls) >= 500
     statuses = Counter(calls)
     assert statuses[200] and statuses[422], statuses
-    assert not failures, "\n\n".join(failures)
+    assert not failures, "\n\n".join(failures) + "\n\nserver log:\n" + _read(run_dir.parent / "serve.log")[-5000:]

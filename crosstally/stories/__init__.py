@@ -297,8 +297,9 @@ def _timelines(story: Story, claimant_of, revisions) -> list[dict]:
             continue
         points.sort(key=lambda p: (p[0] or date.min, p[1].article, p[1].start))
         out.append({"claimant": who, "measure": measure, "group": group_, "points": [
-            {"as_of": "earlier" if d == EARLIER else d.isoformat() if d else None, "quote": c.quote, "value": c.value, "article": c.article,
-             "revision": rev} for d, c, rev in points]})
+            {"as_of": "earlier" if d == EARLIER else d.isoformat() if d else None, "quote": c.quote, "value": c.value,
+             "qualifier": c.qualifier.value, "article": c.article, "start": c.start, "revision": rev}
+            for d, c, rev in points]})
     return out
 
 

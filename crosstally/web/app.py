@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode
 
-from pydantic import AfterValidator
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import AfterValidator
 from starlette.exceptions import HTTPException
 
 from crosstally import __version__
@@ -44,8 +44,9 @@ Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_ex
 
 
 def get_db(request: Request) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request: a connection is never shared between threads."""
-    db = sqlite3.connect(request.app.state.db_uri, uri=True, isolation_level=None)
+    """A read-only connection for one request. FastAPI may open it in one worker thread and run the
+    view in another, so the thread check is off; no two requests ever share a connection."""
+    db = sqlite3.connect(request.app.state.db_uri, uri=True, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
     try:
         yield db

@@ -12,6 +12,7 @@ from crosstally.stories.compare import interval
 WIDTH = 480
 LEFT, RIGHT = 10, 26  # room for an open end's arrow on the right
 ROW = 48
+LABEL_CHARS = 38
 PALETTE = ("#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#01665e", "#8c510a", "#c51b7d")
 OWN_VOICE = "#6b6b6b"
 
@@ -74,9 +75,12 @@ def interval_chart(figures: list[dict], measure: str) -> Markup:
         sources = f"{f['outlets']} source" + ("s" if f["outlets"] != 1 else "")
         label = f"{who}: {f['quote']}"
         out.append(f'<g class="figure"><title>{escape(label)} ({escape(f["qualifier"])}; carried by {sources})</title>')
-        out.append(f'<text x="{LEFT}" y="{y + 14}" font-size="15" fill="#222">{escape(_clip(who, 36))}'
-                   f'<tspan fill="{colour}" font-weight="bold"> {escape(_clip(f["quote"], 24))}</tspan>'
-                   f'<tspan fill="#666" font-size="12"> · {sources}</tspan></text>')
+        # The label line holds about LABEL_CHARS characters beside the sources count on the right.
+        quote = _clip(f["quote"], 22)
+        out.append(f'<text x="{LEFT}" y="{y + 14}" font-size="15" fill="#222">'
+                   f'{escape(_clip(who, max(12, LABEL_CHARS - len(quote))))}'
+                   f'<tspan fill="{colour}" font-weight="bold"> {escape(quote)}</tspan></text>'
+                   f'<text x="{WIDTH - 4}" y="{y + 14}" font-size="12" fill="#666" text-anchor="end">{sources}</text>')
         bar_y = y + 28
         hi = s.high if math.isfinite(s.high) else top
         out.append(f'<rect x="{x(s.low):.1f}" y="{bar_y - 5}" width="{max(x(hi) - x(s.low), 2):.1f}" height="10" '
@@ -104,7 +108,8 @@ def interval_chart(figures: list[dict], measure: str) -> Markup:
 def timeline_chart(timeline: dict) -> Markup:
     """A claimant's figures for one quantity by day: days evenly spaced in order (an earlier figure
     first, undated ones left out of the drawing), values on a scale from zero."""
-    points = [p for p in timeline["points"] if p.get("as_of")]
+    # One mark per figure and day: the same words repeated in an article are one point.
+    points = list({(p["as_of"], p["quote"], p["value"]): p for p in timeline["points"] if p.get("as_of")}.values())
     if not points:
         return Markup("")
     days = sorted({p["as_of"] for p in points}, key=lambda d: ("" if d == "earlier" else d))
@@ -127,17 +132,36 @@ def timeline_chart(timeline: dict) -> Markup:
                        f"{escape(fmt(t))}</text>")
     line = " ".join(f"{px(p['as_of']):.1f},{py(p['value']):.1f}" for p in points)
     out.append(f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>')
-    for p in points:
+    # Labels sit right of their point; figures of one day are stacked so their labels never overlap.
+    label_y: dict[int, float] = {}
+    for day in days:
+        previous = -math.inf
+        for i in sorted((i for i, p in enumerate(points) if p["as_of"] == day), key=lambda i: py(points[i]["value"])):
+            label_y[i] = previous = max(py(points[i]["value"]) + 4, previous + 15)
+    for i, p in enumerate(points):
+        x, y = px(p["as_of"]), py(p["value"])
         out.append(f'<g class="point"><title>{escape(p["quote"])} ({escape(p["as_of"])}, {escape(p["article"])}'
-                   f'{", a revision" if p.get("revision") else ""})</title>'
-                   f'{_circle(px(p["as_of"]), py(p["value"]), PALETTE[0], False)}'
-                   f'<text x="{px(p["as_of"]):.1f}" y="{py(p["value"]) - 10:.1f}" font-size="12" fill="#222" '
-                   f'text-anchor="middle">{escape(_clip(p["quote"], 20))}</text></g>')
+                   f'{", a revision" if p.get("revision") else ""})</title>{_bound_arrow(x, y, p.get("qualifier"))}'
+                   f'{_circle(x, y, PALETTE[0], p.get("qualifier") in ("more_than", "fewer_than"))}'
+                   f'<text x="{x + 9:.1f}" y="{label_y[i]:.1f}" font-size="12" fill="#222">'
+                   f'{escape(_clip(p["quote"], 22))}</text></g>')
     for d in days:
         out.append(f'<text x="{px(d):.1f}" y="{base + 20}" font-size="11" fill="#555" text-anchor="middle">'
                    f"{escape(d)}</text>")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _bound_arrow(x: float, y: float, qualifier: str | None) -> str:
+    """A short arrow from a figure its words leave open: up for "more than" and "at least", down for
+    "up to", "fewer than" and "almost"."""
+    direction = {"more_than": -1, "at_least": -1, "at_most": 1, "fewer_than": 1, "almost": 1}.get(qualifier or "")
+    if direction is None:
+        return ""
+    tip = y + direction * 18
+    return (f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{tip:.1f}" stroke="{PALETTE[0]}" stroke-width="1.5"/>'
+            f'<polygon points="{x - 4:.1f},{tip - direction * 5:.1f} {x + 4:.1f},{tip - direction * 5:.1f} '
+            f'{x:.1f},{tip + direction * 1:.1f}" fill="{PALETTE[0]}"/>')
 
 
 def _clip(text: str, n: int) -> str:

@@ -76,12 +76,26 @@ class ReportLinks(AppLinks):
         return f"c-{anchor(article_id)}-{int(start)}"
 
 
+def noun(n: int, word: str) -> str:
+    """The word as it goes with n: figure / figures, discrepancy / discrepancies."""
+    if n == 1:
+        return word
+    return f"{word[:-1]}ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else f"{word}s"
+
+
+def plural(n: int, word: str) -> str:
+    """'1 figure', '3 figures', '2 discrepancies'."""
+    return f"{n} {noun(n, word)}"
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("crosstally.web", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor"] = anchor
     env.filters["fmt"] = fmt
+    env.filters["plural"] = plural
+    env.filters["noun"] = noun
     env.globals.update(interval_chart=interval_chart, timeline_chart=timeline_chart, version=__version__,
                        embedded_css=None, csp=None, updated=None, q=None)
     return env

@@ -110,7 +110,9 @@ class TimelinePoint(BaseModel):
     as_of: str | None
     quote: str
     value: Number
+    qualifier: str
     article: str
+    start: int
     revision: bool
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from functools import cache
 from importlib import resources
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from crosstally import __version__
 from crosstally.web.charts import fmt, interval_chart, timeline_chart
@@ -88,6 +90,28 @@ def plural(n: int, word: str) -> str:
     return f"{n} {noun(n, word)}"
 
 
+def marked_text(links: AppLinks, article: dict) -> Markup:
+    """An article's text, escaped, with each figure marked in place and linked to its quantity.
+    Built here rather than in a template, with the standard library's escaping: a run's report
+    holds every article."""
+    out = ['<div class="article-text">']
+    for seg in article["segments"]:
+        c = seg["claim"]
+        text = html.escape(seg["text"])
+        if c is None:
+            out.append(text)
+            continue
+        note = f"{c['measure']}: {c['who']}; {c['claimant'] or 'the outlet' + chr(39) + 's own voice'}"
+        if c["modality"] != "asserted":
+            note += f" ({c['modality']})"
+        if c["slot"]:
+            text = f'<a href="{html.escape(links.slot(c["slot"]))}">{text}</a>'
+        out.append(f'<mark class="claim" id="{html.escape(links.mark_id(article["id"], c["start"]))}" '
+                   f'title="{html.escape(note)}">{text}</mark>')
+    out.append("</div>")
+    return Markup("".join(out))
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("crosstally.web", "templates"), autoescape=select_autoescape(["html"]),
@@ -96,7 +120,7 @@ def environment() -> Environment:
     env.filters["fmt"] = fmt
     env.filters["plural"] = plural
     env.filters["noun"] = noun
-    env.globals.update(interval_chart=interval_chart, timeline_chart=timeline_chart, version=__version__,
+    env.globals.update(interval_chart=interval_chart, timeline_chart=timeline_chart, marked_text=marked_text, version=__version__,
                        embedded_css=None, csp=None, updated=None, q=None)
     return env
 

@@ -146,10 +146,12 @@ def _story_summaries(db: sqlite3.Connection, ids: list[str] | None = None) -> li
     by_story: dict[str, list] = defaultdict(list)
     for r in rows:
         by_story[r["story"]].append(r)
+    only = f" WHERE story IN ({','.join('?' * len(ids))})" if ids is not None else ""
     conflicts = defaultdict(Counter)
-    for r in db.execute("SELECT story, kind, count(*) AS n FROM conflicts GROUP BY story, kind"):
+    for r in db.execute(f"SELECT story, kind, count(*) AS n FROM conflicts{only} GROUP BY story, kind", ids or []):
         conflicts[r["story"]][r["kind"]] = r["n"]
-    slots = Counter({r["story"]: r["n"] for r in db.execute("SELECT story, count(*) AS n FROM slots GROUP BY story")})
+    slots = Counter({r["story"]: r["n"]
+                     for r in db.execute(f"SELECT story, count(*) AS n FROM slots{only} GROUP BY story", ids or [])})
     out = []
     for story, arts in by_story.items():
         # The story is named by the headline its articles share most, else its first article's.

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -31,6 +31,8 @@ MAX_ID = 2**62  # beyond SQLite's integers a conflict id cannot exist
 
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, alias="page", description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="rows per page")]
+
+
 def _calendar_day(day: str | None) -> str | None:
     if day is not None:
         date.fromisoformat(day)  # a ValueError ("day is out of range for month") becomes a 422
@@ -39,7 +41,7 @@ def _calendar_day(day: str | None) -> str | None:
 
 # A day is written YYYY-MM-DD and nothing else: no timestamps, no times.
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
-                                          description="ISO day (YYYY-MM-DD), inclusive"),
+                                  description="ISO day (YYYY-MM-DD), inclusive"),
                 AfterValidator(_calendar_day)]
 
 
@@ -159,7 +161,7 @@ def create_app(db_path: str) -> FastAPI:
         return views.slot(db, slot_id)
 
     @twin("/conflicts", schema.Page[schema.Conflict], "Conflicts: disputes, then inconsistencies, then discrepancies")
-    def conflicts_json(db: Db, kind: Literal["dispute", "inconsistency", "discrepancy"] | None = None,
+    def conflicts_json(db: Db, kind: schema.Kind | None = None,
                        measure: Measure | None = None, story: str | None = None, page_: Page = 1,
                        per_page: PerPage = views.PER_PAGE) -> dict:
         return views.conflicts(db, kind, story, measure.value if measure else None, page_, per_page)
@@ -214,7 +216,7 @@ def create_app(db_path: str) -> FastAPI:
         return page(request, "slot.html", s=slot_json(db, slot_id))
 
     @app.get("/conflicts", include_in_schema=False)
-    def conflicts_page(request: Request, db: Db, kind: Literal["dispute", "inconsistency", "discrepancy"] | None = None,
+    def conflicts_page(request: Request, db: Db, kind: schema.Kind | None = None,
                        measure: Measure | None = None, story: str | None = None,
                        page_: Page = 1, per_page: PerPage = views.PER_PAGE) -> Response:
         result = conflicts_json(db, kind, measure, story, page_, per_page)

@@ -60,19 +60,27 @@ class ClaimFilter:
     date_to: str | None = None
 
     def where(self) -> tuple[str, list]:
-        conds, args = [], []
-        for column, value in (("c.measure", self.measure), ("coalesce(sc.claimant, k.name)", self.claimant),
-                              ("coalesce(sa.outlet, a.outlet)", self.outlet), ("sa.story", self.story)):
-            if value is not None:
-                conds.append(f"{column} = ?")
-                args.append(value)
-        if self.date_from is not None:
-            conds.append("coalesce(sa.date, a.date) >= ?")
-            args.append(self.date_from)
-        if self.date_to is not None:
-            conds.append("substr(coalesce(sa.date, a.date), 1, 10) <= ?")
-            args.append(self.date_to)
-        return (" WHERE " + " AND ".join(conds) if conds else ""), args
+        return _where([("c.measure", self.measure), ("coalesce(sc.claimant, k.name)", self.claimant),
+                       ("coalesce(sa.outlet, a.outlet)", self.outlet), ("sa.story", self.story)],
+                      self.date_from, self.date_to)
+
+
+def _where(equal: list[tuple[str, str | None]], date_from: str | None = None,
+           date_to: str | None = None) -> tuple[str, list]:
+    """A WHERE clause: each column equal to its value where one is given, and the article's day
+    within [date_from, date_to] (a stored date may carry a time after the day)."""
+    conds, args = [], []
+    for column, value in equal:
+        if value is not None:
+            conds.append(f"{column} = ?")
+            args.append(value)
+    if date_from is not None:
+        conds.append("coalesce(sa.date, a.date) >= ?")
+        args.append(date_from)
+    if date_to is not None:
+        conds.append("substr(coalesce(sa.date, a.date), 1, 10) <= ?")
+        args.append(date_to)
+    return (" WHERE " + " AND ".join(conds) if conds else ""), args
 
 
 def open_db(path: str) -> sqlite3.Connection:
@@ -229,12 +237,7 @@ def _conflicts(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
 def conflicts(db: sqlite3.Connection, kind: str | None = None, story: str | None = None,
               measure: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> dict:
     """Disputes first, then inconsistencies, then discrepancies."""
-    conds, args = [], []
-    for column, value in (("kind", kind), ("story", story), ("measure", measure)):
-        if value is not None:
-            conds.append(f"{column} = ?")
-            args.append(value)
-    where = " WHERE " + " AND ".join(conds) if conds else ""
+    where, args = _where([("kind", kind), ("story", story), ("measure", measure)])
     sql = (f"SELECT id, body FROM conflicts{where} ORDER BY CASE kind WHEN 'dispute' THEN 0 "
            "WHEN 'inconsistency' THEN 1 ELSE 2 END, id")
     result = _page(db, sql, args, page, per_page, lambda r: r)
@@ -355,18 +358,7 @@ def article(db: sqlite3.Connection, article_id: str) -> dict:
 def articles(db: sqlite3.Connection, outlet: str | None = None, story: str | None = None,
              date_from: str | None = None, date_to: str | None = None, page: int = 1,
              per_page: int = PER_PAGE) -> dict:
-    conds, args = [], []
-    for column, value in (("coalesce(sa.outlet, a.outlet)", outlet), ("sa.story", story)):
-        if value is not None:
-            conds.append(f"{column} = ?")
-            args.append(value)
-    if date_from is not None:
-        conds.append("coalesce(sa.date, a.date) >= ?")
-        args.append(date_from)
-    if date_to is not None:
-        conds.append("substr(coalesce(sa.date, a.date), 1, 10) <= ?")
-        args.append(date_to)
-    where = " WHERE " + " AND ".join(conds) if conds else ""
+    where, args = _where([("coalesce(sa.outlet, a.outlet)", outlet), ("sa.story", story)], date_from, date_to)
     return _page(db, f"{ARTICLE_SELECT}{where} ORDER BY coalesce(sa.date, a.date), a.id", args, page, per_page,
                  _article_summary)
 

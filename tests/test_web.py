@@ -41,6 +41,7 @@ def client(run_dir):
 
 def test_every_run_writes_a_self_contained_report(run_dir):
     page = (run_dir / "report.html").read_text("utf-8")
+    assert not list(run_dir.glob("*.tmp")), "report.html is written whole, through a temporary file"
     assert "<svg" in page and 'class="chart interval-chart"' in page
     # Nothing to load: no script, no external stylesheet or image, and a policy that forbids them.
     assert "<script" not in page.replace("&lt;script", "")

@@ -14,15 +14,12 @@ from urllib.parse import quote, urlparse
 
 import pytest
 import schemathesis
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from crosstally.cli import cli
-from crosstally.runner import sample_dir
 from tests.conftest import ROOT
-from tests.webdata import HOSTILE_NAME, write_hostile
+from tests.webdata import HOSTILE_NAME, run_with_hostile
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +32,7 @@ WIDTHS = (1280, 390)
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    hostile = write_hostile(root / "hostile")
-    out = root / "out"
-    r = CliRunner().invoke(cli, ["run", str(sample_dir()), str(hostile.parent), "--out", str(out), "--quiet"],
-                           catch_exceptions=False)
-    assert r.exit_code == 0, r.output
-    return out
+    return run_with_hostile(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")

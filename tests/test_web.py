@@ -14,24 +14,17 @@ from fastapi.testclient import TestClient
 
 from crosstally.cli import cli
 from crosstally.errors import InputError
-from crosstally.runner import sample_dir
 from crosstally.web import views
 from crosstally.web.app import create_app
 from crosstally.web.charts import interval_chart, nice_ticks
 from crosstally.web.render import anchor
-from tests.webdata import HOSTILE_NAME, write_hostile
+from tests.webdata import HOSTILE_NAME, run_with_hostile
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     """One run on the samples plus an article full of markup payloads."""
-    root = tmp_path_factory.mktemp("web")
-    hostile = write_hostile(root / "hostile")
-    out = root / "out"
-    r = CliRunner().invoke(cli, ["run", str(sample_dir()), str(hostile.parent), "--out", str(out), "--quiet"],
-                           catch_exceptions=False)
-    assert r.exit_code == 0, r.output
-    return out
+    return run_with_hostile(tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")

@@ -22,3 +22,18 @@ def write_hostile(folder: Path) -> Path:
     path = folder / f"{HOSTILE_NAME}.txt"
     path.write_text(HOSTILE_TEXT, encoding="utf-8")
     return path
+
+
+def run_with_hostile(root: Path) -> Path:
+    """`crosstally run` on the shipped samples plus the hostile article, into root/out."""
+    from click.testing import CliRunner
+
+    from crosstally.cli import cli
+    from crosstally.runner import sample_dir
+
+    hostile = write_hostile(root / "hostile")
+    out = root / "out"
+    r = CliRunner().invoke(cli, ["run", str(sample_dir()), str(hostile.parent), "--out", str(out), "--quiet"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return out

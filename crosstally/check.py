@@ -4,10 +4,12 @@ quantities. Reads the database; never writes to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from crosstally.errors import InputError
-from crosstally.ingest.readers import iter_inputs
+from crosstally.ingest.sources import iter_inputs
+from crosstally.ingest.web import Fetched
 from crosstally.model import Article, Claim, Modality
 from crosstally.settings import Settings
 from crosstally.stories import Analysis, Slot, Story, analyse
@@ -74,10 +76,16 @@ class CheckReport:
 
 
 def read_one(path: str, settings: Settings) -> Article:
-    """The one article at `path` (a file or "-"), or an InputError saying why it is not one."""
+    """The one article at `path` (a file, a URL or "-"), or an InputError saying why it is not one."""
     if path != "-" and Path(path).is_dir():
         raise InputError(path, "is a folder; check reads one article", hint="crosstally run reads folders")
-    item = next(iter(iter_inputs([path], settings)))
+    items = list(islice(iter_inputs([path], settings), 2))
+    if len(items) > 1:
+        raise InputError(path, "holds more than one article (a feed, a list of URLs or an archive); "
+                               "check reads one", hint="crosstally run reads them all")
+    if not items:
+        raise InputError(path, "holds no article")
+    item = items[0].article if isinstance(items[0], Fetched) else items[0]
     if isinstance(item, InputError):
         raise item
     return item

@@ -109,6 +109,15 @@ CLAIM_FIELDS: tuple[str, ...] = tuple(Claim.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said about a page that lets us ask "has it changed?" next time."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reject:
     """An input that was not ingested, with the reason."""
 

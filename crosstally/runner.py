@@ -21,8 +21,11 @@ from crosstally.export import (
     write_stories_jsonl,
 )
 from crosstally.extractor import EXTRACTOR_VERSION
-from crosstally.ingest.readers import iter_inputs
-from crosstally.model import Article, ArticleResult, Claim, Reject
+from crosstally.ingest import dedup
+from crosstally.ingest.dedup import Fingerprint
+from crosstally.ingest.sources import iter_inputs
+from crosstally.ingest.web import Fetched, Unchanged, Web
+from crosstally.model import Article, ArticleResult, Claim, Reject, Validators
 from crosstally.settings import Settings
 from crosstally.store.sqlite import SQLiteStore
 from crosstally.stories import analyse
@@ -36,17 +39,19 @@ class RunReport:
     out_dir: Path
     results: list[ArticleResult] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (input's id, stored article it repeats)
+    near_duplicates: int = 0  # links to near-duplicates made by this run
     rejects: list[Reject] = field(default_factory=list)
     total_claims: int = 0
     analysis: object | None = None  # crosstally.stories.Analysis of everything in the store
 
     @property
     def inputs(self) -> int:
-        return len(self.results) + len(self.unchanged) + len(self.rejects)
+        return len(self.results) + len(self.unchanged) + len(self.duplicates) + len(self.rejects)
 
     @property
     def all_rejected(self) -> bool:
-        return bool(self.rejects) and not self.results and not self.unchanged
+        return bool(self.rejects) and not self.results and not self.unchanged and not self.duplicates
 
 
 _WORKER = None
@@ -60,9 +65,10 @@ def _init_worker(model: str | None) -> None:
     one_blas_thread()
 
 
-def _extract_chunk(chunk: list[tuple[str, str, str | None]]) -> list[list[Claim]]:
+def _extract_chunk(chunk: list[tuple[str, str, str | None]]) -> list[tuple[list[Claim], Fingerprint | None]]:
+    """Each article's claims and the MinHash fingerprint that finds its near-duplicates."""
     assert _WORKER is not None
-    return list(_WORKER.extract_many(chunk))
+    return list(zip(_WORKER.extract_many(chunk), (dedup.fingerprint(text) for _, text, _ in chunk), strict=True))
 
 
 def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
@@ -70,8 +76,9 @@ def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[Article, list[Claim]]]:
-    """Claims for each article, in input order, in `settings.jobs` processes.
+def extract_articles(articles: Iterable[Article], settings: Settings
+                     ) -> Iterator[tuple[Article, tuple[list[Claim], Fingerprint | None]]]:
+    """Claims and fingerprint for each article, in input order, in `settings.jobs` processes.
 
     Inputs are read, and results stored, in the calling thread (the store is not shared across
     threads); with more than one job, extraction runs in worker processes with at most a few
@@ -88,8 +95,8 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
                              window=2 * settings.jobs)
 
 
-def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable[[], list[list[Claim]]]],
-              window: int) -> Iterator[tuple[Article, list[Claim]]]:
+def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable[[], list]],
+              window: int) -> Iterator[tuple[Article, tuple]]:
     """Submit chunks as they are read, keep `window` in flight, and yield results in input order."""
     in_flight: deque = deque()
     for chunk in chunks:
@@ -103,36 +110,63 @@ def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable
 
 
 def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
-        progress: Callable[[str], None] | None = None) -> RunReport:
-    """Read every input, extract and store claims, and write the exports into `out_dir`."""
+        progress: Callable[[str], None] | None = None, db: str | Path | None = None) -> RunReport:
+    """Read every input, extract and store claims, and write the exports into `out_dir`. The
+    database is `out_dir`/crosstally.db unless `db` names another file."""
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    store = SQLiteStore(out / "crosstally.db")
+    store = SQLiteStore(Path(db) if db else out / "crosstally.db")
+    web = Web(settings, known=store.validators)
     report = RunReport(out_dir=out)
     run_id = store.start_run(list(paths), __version__)
     try:
+        _fingerprint_older_articles(store)
+        pending: dict[str, Validators | None] = {}  # article id -> the fetch it came from
+        in_run: dict[str, str] = {}  # hash -> id of the articles this run extracts
+        repeats: list[tuple[Article, str, Validators | None]] = []
+
         def fresh() -> Iterator[Article]:
-            for item in iter_inputs(paths, settings):
+            for item in iter_inputs(paths, settings, web):
+                fetch = None
+                if isinstance(item, Fetched):
+                    item, fetch = item.article, item.validators
                 if isinstance(item, InputError):
                     reject = Reject(item.source, item.reason)
                     report.rejects.append(reject)
                     store.save_reject(run_id, reject)
+                elif isinstance(item, Unchanged):
+                    report.unchanged.append(item.article_id)
                 elif store.article_hash(item.id) == item.hash:
                     report.unchanged.append(item.id)
+                    if fetch is not None:
+                        store.remember_fetch(fetch, item.id)
+                elif (same := in_run.get(item.hash) or store.same_text(item)) is not None:
+                    # Stored once: recorded when the run ends, as `same` may still be in extraction.
+                    repeats.append((item, same, fetch))
+                    report.duplicates.append((item.id, same))
                 else:
+                    in_run[item.hash] = item.id
+                    pending[item.id] = fetch
                     yield item
                 if progress:
                     progress(getattr(item, "source", ""))
 
-        for article, claims in extract_articles(fresh(), settings):
-            store.save_article(article, claims, run_id, extractor_version())
+        for article, (claims, fp) in extract_articles(fresh(), settings):
+            near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
+                if fp else []
+            store.save_article(article, claims, run_id, extractor_version(), fetch=pending.pop(article.id, None),
+                               fingerprint=fp, near=near)
+            report.near_duplicates += len(near)
             report.results.append(ArticleResult(article, claims))
+        for article, same, fetch in repeats:
+            store.save_duplicate(article, same, fetch)
         # Read the stored claims once: the exports and the story stage all need every one of them.
         stored = list(store.claims())
         report.total_claims = write_claims_jsonl(stored, out / "claims.jsonl")
         write_claims_csv(stored, out / "claims.csv")
-        report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored)
+        report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored,
+                                  store.near_duplicate_pairs())
         store.save_analysis(report.analysis)
         write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
         write_stories_jsonl(report.analysis, out / "stories.jsonl")
@@ -141,8 +175,17 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         store.finish_run(run_id, report.inputs, len(report.results),
                          sum(len(r.claims) for r in report.results), len(report.rejects))
     finally:
+        web.close()
         store.close()
     return report
+
+
+def _fingerprint_older_articles(store: SQLiteStore) -> None:
+    """MinHash fingerprints for articles a store made before it kept them, so new articles find them."""
+    for article_id, text in store.unfingerprinted():
+        fp = dedup.fingerprint(text)
+        if fp:
+            store.save_fingerprint(article_id, fp)
 
 
 def load_metadata(path: str | Path | None) -> dict[str, dict]:

@@ -18,3 +18,14 @@ class Settings:
     model: str | None = None
     # Article metadata (date, outlet, url, title) by article id, from --meta.
     meta: dict = field(default_factory=dict)
+    # Fetching from the web: seconds to wait for a connection or for data (a response still
+    # arriving after four times this is abandoned), redirects followed, retries of a transient
+    # failure and the first backoff (doubled each retry), seconds between two requests to one host,
+    # robots.txt obeyed, and the User-Agent (None: crosstally's own).
+    timeout: float = 10.0
+    max_redirects: int = 5
+    retries: int = 2
+    backoff: float = 0.5
+    delay: float = 1.0
+    robots: bool = True
+    user_agent: str | None = None

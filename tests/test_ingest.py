@@ -3,7 +3,8 @@ import os
 import pytest
 
 from crosstally.errors import InputError
-from crosstally.ingest.readers import iter_inputs, read_bytes
+from crosstally.ingest.readers import read_bytes
+from crosstally.ingest.sources import iter_inputs
 from crosstally.model import Article
 from crosstally.settings import Settings
 

@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from crosstally.errors import InputError
-from crosstally.model import Article, Claim, Reject
+from crosstally.ingest.dedup import Fingerprint
+from crosstally.model import Article, Claim, Reject, Validators
 
 # (version, name, SQL). Each runs once, in order, and is recorded in `migrations`.
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -18,6 +19,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
      resources.files("crosstally.store").joinpath("stories.sql").read_text("utf-8")),
     (3, "slots, timelines, full-text search",
      resources.files("crosstally.store").joinpath("views.sql").read_text("utf-8")),
+    (4, "fetch validators, duplicates, near-duplicates",
+     resources.files("crosstally.store").joinpath("sources.sql").read_text("utf-8")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -140,12 +143,17 @@ class SQLiteStore:
             self._pending_ids[name] = known
         return known
 
-    def save_article(self, article: Article, claims: list[Claim], run_id: int, version: str) -> None:
-        """Store an article and its claims in one transaction, replacing an older version of it."""
+    def save_article(self, article: Article, claims: list[Claim], run_id: int, version: str,
+                     fetch: Validators | None = None, fingerprint: Fingerprint | None = None,
+                     near: list[tuple[str, float]] = ()) -> None:
+        """Store an article and its claims in one transaction, replacing an older version of it,
+        with the validators of the fetch it came from, its MinHash fingerprint and its links to
+        near-duplicates."""
         self.db.execute("BEGIN IMMEDIATE")
         self._pending_ids.clear()
         try:
             self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            self.db.execute("DELETE FROM duplicates WHERE id = ?", (article.id,))
             self.db.execute(
                 "INSERT INTO articles (id, hash, source, title, outlet, date, url, credits, format, text, "
                 "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -159,6 +167,13 @@ class SQLiteStore:
                     (c.article, c.quote, c.sentence, c.start, c.end, c.value, c.low, c.high, c.qualifier.value,
                      c.measure.value, c.who, self._claimant_id(c.claimant), c.via, c.modality.value,
                      int(c.in_headline), version))
+            if fingerprint is not None:
+                self._save_fingerprint(article.id, fingerprint)
+            self.db.executemany("INSERT OR REPLACE INTO near_duplicates VALUES (?, ?, ?)",
+                                [row for other, share in near if other != article.id
+                                 for row in ((article.id, other, share), (other, article.id, share))])
+            if fetch is not None:
+                self._remember_fetch(fetch, article.id)
             self.db.execute("COMMIT")
             self._claimant_ids.update(self._pending_ids)
         except Exception:
@@ -166,6 +181,80 @@ class SQLiteStore:
             raise
         finally:
             self._pending_ids.clear()
+
+    def _remember_fetch(self, fetch: Validators, article_id: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?)",
+                        (fetch.url, article_id, fetch.etag, fetch.last_modified, _now()))
+
+    def remember_fetch(self, fetch: Validators, article_id: str) -> None:
+        """Record the validators of a page whose text is stored already (unchanged, or a duplicate)."""
+        self._remember_fetch(fetch, article_id)
+
+    def validators(self, url: str) -> Validators | None:
+        """The validators of the last fetch of `url`, while what it became is still stored."""
+        row = self.db.execute(
+            "SELECT f.* FROM fetches f WHERE f.url = ? AND (EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id) "
+            "OR EXISTS (SELECT 1 FROM duplicates d WHERE d.id = f.article_id))", (url,)).fetchone()
+        if row is None or not (row["etag"] or row["last_modified"]):
+            return None
+        return Validators(url, row["etag"], row["last_modified"])
+
+    def same_text(self, article: Article) -> str | None:
+        """The stored article, other than this one, whose text is exactly this article's."""
+        row = self.db.execute("SELECT id FROM articles WHERE hash = ? AND id != ? ORDER BY id LIMIT 1",
+                              (article.hash, article.id)).fetchone()
+        return row["id"] if row else None
+
+    def save_duplicate(self, article: Article, same_as: str, fetch: Validators | None = None) -> None:
+        """Record that `article` has exactly the text of the stored article `same_as`."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            self.db.execute("INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (article.id, same_as, article.source, article.url, article.outlet, article.date, _now()))
+            if fetch is not None:
+                self._remember_fetch(fetch, article.id)
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def band_candidates(self, fp: Fingerprint, article_id: str, limit: int) -> list[tuple[str, Fingerprint]]:
+        """Up to `limit` stored articles sharing MinHash band keys with `fp`, those sharing most first.
+        At most ten matches per band are read: enough to find the closest copies of a story that a
+        thousand outlets carried, without reading all thousand."""
+        bands = fp.bands
+        rows = self.db.execute(
+            f"SELECT m.article_id, m.grams, m.signature FROM minhash m JOIN "
+            f"(SELECT article_id, count(*) AS shared FROM "
+            f" (SELECT article_id FROM minhash_bands WHERE band_key IN ({','.join('?' * len(bands))}) LIMIT ?) "
+            f" WHERE article_id != ? GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c "
+            f"USING (article_id) ORDER BY c.shared DESC, m.article_id", (*bands, 10 * len(bands), article_id, limit))
+        return [(r["article_id"], Fingerprint.from_bytes(r["signature"], r["grams"])) for r in rows]
+
+    def unfingerprinted(self) -> Iterator[tuple[str, str]]:
+        """Articles stored before fingerprints were (schema 3 and older): (id, text)."""
+        rows = self.db.execute("SELECT id, text FROM articles a WHERE NOT EXISTS "
+                               "(SELECT 1 FROM minhash m WHERE m.article_id = a.id)").fetchall()
+        yield from ((r["id"], r["text"]) for r in rows)
+
+    def _save_fingerprint(self, article_id: str, fp: Fingerprint) -> None:
+        self.db.execute("INSERT OR REPLACE INTO minhash VALUES (?, ?, ?)", (article_id, fp.grams, fp.to_bytes()))
+        self.db.execute("DELETE FROM minhash_bands WHERE article_id = ?", (article_id,))
+        self.db.executemany("INSERT INTO minhash_bands VALUES (?, ?)", [(k, article_id) for k in fp.bands])
+
+    def save_fingerprint(self, article_id: str, fp: Fingerprint) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._save_fingerprint(article_id, fp)
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def near_duplicate_pairs(self) -> list[tuple[str, str]]:
+        return [(r["article_id"], r["other_id"]) for r in
+                self.db.execute("SELECT article_id, other_id FROM near_duplicates WHERE article_id < other_id")]
 
     def save_reject(self, run_id: int, reject: Reject) -> None:
         self.db.execute("INSERT INTO rejects (run_id, source, reason, at) VALUES (?, ?, ?, ?)",
@@ -221,7 +310,8 @@ class SQLiteStore:
 
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
-                for t in ("articles", "claims", "claimants", "runs", "rejects", "conflicts")}
+                for t in ("articles", "claims", "claimants", "runs", "rejects", "conflicts", "duplicates",
+                          "near_duplicates")}
 
     def close(self) -> None:
         self.db.close()

@@ -158,7 +158,8 @@ def _group_label(key: tuple, claims: list[Claim]) -> str:
     return max(counts, key=lambda w: (bool(key[0]) and key[0] in words(w), counts[w], len(w)))
 
 
-def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
+def analyse(articles: Iterable[Article], claims: Iterable[Claim],
+            near_duplicates: Iterable[tuple[str, str]] = ()) -> Analysis:
     arts = {a.id: a for a in articles}
     by_article: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
@@ -174,7 +175,7 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim]) -> Analysis:
     conflicts: list[dict] = []
     claimant_of: dict[tuple[str, int], str | None] = {}
     revisions: set[tuple[str, int]] = set()
-    for n, (ids, copy_sets) in enumerate(grouping.stories(docs), 1):
+    for n, (ids, copy_sets) in enumerate(grouping.stories(docs, near_duplicates), 1):
         story = Story(f"S{n}", ids, copy_sets)
         story_claims = [c for a in ids for c in by_article[a]]
         copy_of = story.copy_of

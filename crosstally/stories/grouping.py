@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,9 +54,22 @@ def _terms(line: str) -> Counter:
     return out
 
 
-def _shingles(line: str, n: int = 5) -> frozenset[int]:
+def ngrams(line: str, n: int = 5) -> list[tuple[str, ...]]:
+    """The word n-grams of a line, case and accents folded: what two copies of a text share."""
     ws = WORD.findall(fold(line))
-    return frozenset(hash(tuple(ws[i:i + n])) for i in range(len(ws) - n + 1))
+    return [tuple(ws[i:i + n]) for i in range(len(ws) - n + 1)]
+
+
+def _shingles(line: str) -> frozenset[int]:
+    return frozenset(map(hash, ngrams(line)))
+
+
+def shingles(text: str) -> set[int]:
+    """The word 5-grams of a whole text (hashed), as `is_copy` compares them."""
+    out: set[int] = set()
+    for line in text.splitlines():
+        out |= _shingles(line.strip())
+    return out
 
 
 @dataclass(slots=True)
@@ -87,8 +101,13 @@ def _features(docs: list[Doc]) -> list[_Features]:
     return out
 
 
+def overlap(a: set[int], b: set[int]) -> float:
+    """The share of the shorter text's 5-grams that the other text has too."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 def _is_copy(a: set[int], b: set[int]) -> bool:
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= COPY
+    return overlap(a, b) >= COPY
 
 
 def _vectors(counts: list[Counter]) -> list[dict[str, float]]:
@@ -124,12 +143,15 @@ def candidate_pairs(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
     return sorted(shared, key=lambda p: (-shared[p], p))
 
 
-def stories(docs: list[Doc]) -> list[tuple[list[str], list[list[str]]]]:
+def stories(docs: list[Doc], links: Iterable[tuple[str, str]] = ()) -> list[tuple[list[str], list[list[str]]]]:
     """Stories, largest first: each its article ids in input order and its sets of wire copies
-    (singletons included). Copies that share a paragraph word for word are folded into one
-    source first, so a wire story carried by a hundred outlets costs the grouping one article."""
+    (singletons included). Copies that share a paragraph word for word, or that ingestion linked
+    as near-duplicates (`links`, pairs of ids), are folded into one source first, so a wire story
+    carried by a hundred outlets costs the grouping one article."""
     features = _features(docs)
-    members = _fold_copies(features)  # first article of each set of copies -> the set
+    index = {d.id: i for i, d in enumerate(docs)}
+    pairs = [(index[a], index[b]) for a, b in links if a in index and b in index]
+    members = _fold_copies(features, pairs)  # first article of each set of copies -> the set
     heads = sorted(members)
     head_of = {docs[h].id: h for h in heads}
     out = []
@@ -143,17 +165,24 @@ def stories(docs: list[Doc]) -> list[tuple[list[str], list[list[str]]]]:
     return sorted(out, key=lambda s: (-len(s[0]), s[0][0]))
 
 
-def _fold_copies(features: list[_Features]) -> dict[int, list[int]]:
-    """First article of each set of copies -> the indexes of the set. Candidates share a paragraph;
-    each is compared with the first article of a set, not with every member."""
+def _fold_copies(features: list[_Features], links: list[tuple[int, int]] = ()) -> dict[int, list[int]]:
+    """First article of each set of copies -> the indexes of the set. Candidates share a paragraph
+    or are linked; each is compared with the first article of a set, not with every member."""
     first_with: dict[int, int] = {}
     u = UnionFind()
+
+    def fold(i: int, j: int) -> None:
+        if u.find(j) != u.find(i) and _is_copy(features[i].shingles, features[u.find(j)].shingles):
+            u.join(u.find(j), i)
+
     for i, f in enumerate(features):
         u.find(i)
         for h in f.paragraphs:
             j = first_with.setdefault(h, i)
-            if j != i and u.find(j) != u.find(i) and _is_copy(f.shingles, features[u.find(j)].shingles):
-                u.join(u.find(j), i)
+            if j != i:
+                fold(i, j)
+    for i, j in sorted((max(p), min(p)) for p in links):
+        fold(i, j)
     sets: dict[int, list[int]] = defaultdict(list)
     for i in range(len(features)):
         sets[u.find(i)].append(i)

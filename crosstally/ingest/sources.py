@@ -1,0 +1,105 @@
+"""Every kind of input crosstally reads, behind one iterator.
+
+An input is "-" (stdin), a URL (a page or a feed), or a path: a folder (read recursively), a
+WARC or WARC.gz file, a JSON Lines file of articles, an RSS or Atom feed, a text file of URLs, or
+one article as plain text or HTML. Each yields articles, inputs already stored as they are
+(`Unchanged`), and rejects that name the input and the reason; nothing stops the others.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from crosstally.errors import InputError
+from crosstally.ingest.archives import is_jsonl, is_warc, iter_jsonl, iter_warc
+from crosstally.ingest.feeds import looks_like_feed
+from crosstally.ingest.fetch import is_url
+from crosstally.ingest.readers import HTML_SUFFIXES, load, read_bytes
+from crosstally.ingest.web import Fetched, Unchanged, Web, read_url_list
+from crosstally.model import Article
+from crosstally.settings import Settings
+
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+Item = Article | Fetched | Unchanged | InputError
+
+
+def iter_inputs(paths: Iterable[str], settings: Settings, web: Web | None = None) -> Iterator[Item]:
+    """Everything the inputs hold, in a stable order. URLs are fetched through `web` (one is made,
+    and closed, when none is given and an input needs it)."""
+    own_web: list[Web] = []
+
+    def the_web() -> Web:
+        if web is not None:
+            return web
+        if not own_web:
+            own_web.append(Web(settings))
+        return own_web[0]
+
+    seen_ids: dict[str, int] = {}
+    try:
+        for raw in paths:
+            for item in _read_input(raw, settings, the_web):
+                yield _unique(item, seen_ids)
+    finally:
+        for w in own_web:
+            w.close()
+
+
+def _read_input(raw: str, settings: Settings, the_web) -> Iterator[Item]:
+    if raw == "-":
+        yield read_bytes(sys.stdin.buffer.read(), "stdin", "<stdin>", settings)
+    elif is_url(raw):
+        yield from the_web().read_url(raw)
+    elif (path := Path(raw)).is_dir():
+        # Every entry that is not a folder is read or named: a dangling link is a reject, not a skip.
+        files = sorted(p for p in path.rglob("*") if not p.is_dir() and not _hidden(p, path))
+        if not files:
+            yield InputError(raw, "folder holds no files")
+        for f in files:
+            yield from _read_path(f, settings, the_web)
+    else:
+        yield from _read_path(path, settings, the_web)
+
+
+def _read_path(path: Path, settings: Settings, the_web) -> Iterator[Item]:
+    if is_warc(path):
+        yield from iter_warc(path, settings)
+        return
+    if is_jsonl(path):
+        yield from iter_jsonl(path, settings)
+        return
+    data = load(path, settings)
+    if isinstance(data, InputError):
+        yield data
+        return
+    suffix = path.suffix.lower()
+    if suffix in FEED_SUFFIXES or (suffix not in HTML_SUFFIXES and looks_like_feed(data)):
+        yield from the_web().read_feed(data, str(path))
+        return
+    if suffix not in HTML_SUFFIXES and len(data) < 1_000_000:
+        urls = read_url_list(data.decode("utf-8", "replace"))
+        if urls is not None:
+            for url in urls:
+                yield from the_web().read_url(url)
+            return
+    yield read_bytes(data, path.stem, str(path), settings, html=suffix in HTML_SUFFIXES)
+
+
+def _hidden(p: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in p.relative_to(root).parts)
+
+
+def _unique(item: Item, seen: dict[str, int]) -> Item:
+    """Two inputs with the same name get distinct ids ("report", "report-2")."""
+    article = item.article if isinstance(item, Fetched) else item
+    if not isinstance(article, Article):
+        return item
+    n = seen.get(article.id, 0) + 1
+    seen[article.id] = n
+    if n == 1:
+        return item
+    renamed = replace(article, id=f"{article.id}-{n}")
+    return Fetched(renamed, item.validators) if isinstance(item, Fetched) else renamed
+

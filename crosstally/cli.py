@@ -46,32 +46,67 @@ def cli(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+def fetch_options(f):
+    """Options of the commands that read from the web."""
+    for option in reversed([
+        click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0),
+                     help="Seconds between two requests to one host (a site's robots.txt Crawl-delay can raise it)."),
+        click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+                     help="Seconds to wait for a connection or for data; a response still arriving after four times "
+                          "this is abandoned."),
+        click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10),
+                     help="Retries of a timeout, a failed connection or HTTP 429/5xx, with exponential backoff."),
+        click.option("--no-robots", is_flag=True, help="Fetch pages robots.txt disallows (only with the site's permission)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def ingest_options(f):
+    """Options of the commands that read inputs into a database."""
+    for option in reversed([
+        click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes."),
+        max_mb_option,
+        model_option,
+        click.option("--meta", default=None, type=click.Path(dir_okay=False),
+                     help="JSON Lines of article metadata (article or id, date, outlet, url, title), e.g. a "
+                          "scraper's index."),
+        fetch_options,
+    ]):
+        f = option(f)
+    return f
+
+
+def _settings(jobs: int = 1, max_mb: float = 10.0, model: str | None = None, meta: str | None = None,
+              delay: float = 1.0, timeout: float = 10.0, retries: int = 2, no_robots: bool = False,
+              strict: bool = False) -> Settings:
+    from crosstally.runner import load_metadata
+
+    return Settings(max_bytes=int(max_mb * 1_000_000), jobs=jobs, strict=strict, model=model,
+                    meta=load_metadata(meta), delay=delay, timeout=timeout, retries=retries, robots=not no_robots)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--out", "out_dir", default="crosstally-out", show_default=True, type=click.Path(file_okay=False),
               help="Folder for crosstally.db, claims.jsonl, claims.csv and rejects.jsonl.")
 @click.option("--sample", is_flag=True, help="Run on the sample articles that ship with crosstally.")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
-@max_mb_option
-@model_option
-@click.option("--meta", default=None, type=click.Path(dir_okay=False),
-              help="JSON Lines of article metadata (article or id, date, outlet, url, title), e.g. a scraper's index.")
+@ingest_options
 @click.option("--quiet", is_flag=True, help="Print only the totals.")
-def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: bool, max_mb: float,
-        model: str | None, meta: str | None, quiet: bool) -> None:
-    """Extract every reported figure from articles (files, folders, or - for stdin), group the
-    articles into stories and report where sources disagree."""
-    from crosstally.runner import load_metadata, sample_dir
+def run(paths: tuple[str, ...], out_dir: str, sample: bool, strict: bool, quiet: bool, **options) -> None:
+    """Extract every reported figure from articles, group the articles into stories and report
+    where sources disagree. PATHS are files, folders, - (stdin), URLs of pages or feeds, RSS or
+    Atom files, text files of URLs, WARC or WARC.gz files and JSON Lines of articles."""
     from crosstally.runner import run as run_job
+    from crosstally.runner import sample_dir
 
     inputs = list(paths)
     if sample:
         inputs.append(str(sample_dir()))
     if not inputs:
-        raise click.UsageError("give at least one PATH (a file, a folder, or -), or --sample")
-    settings = Settings(max_bytes=int(max_mb * 1_000_000), jobs=jobs, strict=strict, model=model,
-                        meta=load_metadata(meta))
+        raise click.UsageError("give at least one PATH (a file, a folder, a URL, or -), or --sample")
+    settings = _settings(strict=strict, **options)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -82,10 +117,7 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: b
         _print_articles(report)
         _print_stories(report.analysis)
     _print_rejects(report)
-    console.print(
-        f"[bold]{len(report.results)}[/] articles extracted, {len(report.unchanged)} unchanged, "
-        f"[bold]{len(report.rejects)}[/] rejected; {sum(len(r.claims) for r in report.results)} claims "
-        f"this run, {report.total_claims} in the store.")
+    console.print(_totals(report))
     kinds = Counter(c["kind"] for c in report.analysis.conflicts)
     console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
                   f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
@@ -93,6 +125,67 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, jobs: int, strict: b
                   "conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html")
     if report.all_rejected or (strict and report.rejects):
         sys.exit(1)
+
+
+def _totals(report) -> str:
+    extra = ""
+    if report.duplicates:
+        extra += f", {len(report.duplicates)} exact duplicates (stored once)"
+    if report.near_duplicates:
+        extra += f", {report.near_duplicates} near-duplicate links"
+    return (f"[bold]{len(report.results)}[/] articles extracted, {len(report.unchanged)} unchanged{extra}, "
+            f"[bold]{len(report.rejects)}[/] rejected; {sum(len(r.claims) for r in report.results)} claims "
+            f"this run, {report.total_claims} in the store.")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--every", "every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h, 1h30m.")
+@click.option("--db", default="crosstally-out/crosstally.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The database to keep current; the exports and report.html are written beside it.")
+@click.option("--cycles", default=None, type=click.IntRange(1), help="Stop after this many polls (default: until Ctrl-C).")
+@ingest_options
+def watch(sources: tuple[str, ...], every: str, db: str, cycles: int | None, **options) -> None:
+    """Follow a developing story: poll SOURCES (feeds, URLs, files, folders) every interval, ingest
+    what is new and print each new conflict as it appears. Ctrl-C stops after the current article;
+    a restart carries on from the database."""
+    import signal
+    import threading
+    from datetime import datetime
+
+    from crosstally.watch import parse_every
+    from crosstally.watch import watch as watch_job
+
+    interval = parse_every(every)
+    settings = _settings(**options)
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    stop = threading.Event()
+
+    def interrupted(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err.print("stopping after the current article (Ctrl-C again stops at once)")
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+
+    def on_poll(poll) -> None:
+        at = datetime.fromtimestamp(poll.started).strftime("%Y-%m-%d %H:%M:%S")
+        console.print(f"poll {poll.number} at {at}: " + _totals(poll.report).replace(" in the store.", " stored.")
+                      + f" {len(poll.new_conflicts)} new conflict{'s' * (len(poll.new_conflicts) != 1)}.")
+        _print_rejects(poll.report)
+        for c in poll.new_conflicts:
+            console.print(f"[bold red]new {c['kind']}[/] {escape(c['story'])} · {escape(c['slot'])}: {escape(c['why'])}")
+
+    console.print(f"watching {len(sources)} source{'s' * (len(sources) != 1)} every {escape(every)} into "
+                  f"{escape(db)}  (Ctrl-C stops)")
+    try:
+        polls = watch_job(list(sources), db, settings, interval, cycles, on_poll, stop)
+    except KeyboardInterrupt:
+        err.print("stopped at once; every article stored so far is whole")
+        sys.exit(130)
+    console.print(f"stopped after {polls} poll{'s' * (polls != 1)}; {escape(db)} is current")
 
 
 def _claims_table(claims: list[Claim]) -> Table:
@@ -176,13 +269,14 @@ def _print_rejects(report) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when a figure is flagged.")
 @max_mb_option
 @model_option
-def check(file: str, db: str | None, as_json: bool, strict: bool, max_mb: float, model: str | None) -> None:
-    """Check one article (a file, or - for stdin) before it runs: its figures, the ones that
-    contradict each other or have no claimant, and with --db how other outlets report the same
-    claimant's figure for the same quantity."""
+@fetch_options
+def check(file: str, db: str | None, as_json: bool, strict: bool, **options) -> None:
+    """Check one article (a file, a URL, or - for stdin) before it runs: its figures, the ones
+    that contradict each other or have no claimant, and with --db how other outlets report the
+    same claimant's figure for the same quantity."""
     from crosstally.check import check as check_article
 
-    report = check_article(file, db, Settings(max_bytes=int(max_mb * 1_000_000), model=model))
+    report = check_article(file, db, _settings(**options))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

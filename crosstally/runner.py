@@ -42,6 +42,7 @@ class RunReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (input's id, stored article it repeats)
     near_duplicates: int = 0  # links to near-duplicates made by this run
     rejects: list[Reject] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before every input was read
     total_claims: int = 0
     analysis: object | None = None  # crosstally.stories.Analysis of everything in the store
 
@@ -110,9 +111,11 @@ def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable
 
 
 def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
-        progress: Callable[[str], None] | None = None, db: str | Path | None = None) -> RunReport:
+        progress: Callable[[str], None] | None = None, db: str | Path | None = None,
+        should_stop: Callable[[], bool] = lambda: False) -> RunReport:
     """Read every input, extract and store claims, and write the exports into `out_dir`. The
-    database is `out_dir`/crosstally.db unless `db` names another file."""
+    database is `out_dir`/crosstally.db unless `db` names another file. When `should_stop()`
+    turns true, no further input is read: what was read is stored and the exports are written."""
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -128,6 +131,9 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
 
         def fresh() -> Iterator[Article]:
             for item in iter_inputs(paths, settings, web):
+                if should_stop():
+                    report.stopped = True
+                    return
                 fetch = None
                 if isinstance(item, Fetched):
                     item, fetch = item.article, item.validators

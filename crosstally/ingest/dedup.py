@@ -28,16 +28,17 @@ from crosstally.stories import grouping
 PERMUTATIONS = 128
 ROWS = 4                       # values per band
 BANDS = PERMUTATIONS // ROWS
-PRIME = (1 << 61) - 1          # Mersenne prime: (a * x + b) mod PRIME is a universal hash family
+# Multiply-add-shift hashing: ((a * x + b) mod 2**64) >> 32 with a odd is a universal family from
+# 32-bit keys to 32-bit values; numpy's uint64 arithmetic wraps mod 2**64 by itself.
 _rng = np.random.RandomState(20260301)  # fixed: stored signatures stay comparable
-_A = _rng.randint(1, 1 << 31, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.randint(0, 1 << 31, size=PERMUTATIONS, dtype=np.uint64)
+_A = np.frombuffer(_rng.bytes(8 * PERMUTATIONS), dtype="<u8").astype(np.uint64) | np.uint64(1)
+_B = np.frombuffer(_rng.bytes(8 * PERMUTATIONS), dtype="<u8").astype(np.uint64)
 MAX_CANDIDATES = 10            # candidates compared per article, those sharing most bands first
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    signature: np.ndarray      # PERMUTATIONS minimum hash values (uint64)
+    signature: np.ndarray      # PERMUTATIONS minimum hash values (32-bit values, as uint64)
     grams: int                 # distinct 5-grams in the text
     bands: tuple[int, ...] = ()  # one signed 64-bit key per band of ROWS values (see `band_keys`)
 
@@ -62,8 +63,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     if not grams:
         return None
     hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
-    # a < 2**31 and x < 2**32, so a * x + b stays below 2**64: no overflow before the modulus.
-    permuted = (np.outer(hashes, _A) + _B) % np.uint64(PRIME)
+    permuted = (np.outer(hashes, _A) + _B) >> np.uint64(32)
     signature = permuted.min(axis=0)
     return Fingerprint(signature, len(grams), band_keys(signature))
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin
+from xml.sax import SAXException
 
 from crosstally.errors import InputError
 
@@ -27,8 +28,10 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(FEED_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")))
 
 
-def parse_feed(data: bytes, source: str, base: str | None = None) -> list[Entry]:
-    """The entries of a feed, in feed order; raises InputError when `data` is not a feed."""
+def parse_feed(data: bytes, source: str, base: str | None = None) -> tuple[list[Entry], InputError | None]:
+    """The entries of a feed, in feed order, and the damage found in it, if any: the entries
+    before a syntax error are read, as a browser would. Raises InputError when `data` is not a
+    feed or no entry could be read."""
     import feedparser
 
     # Bytes, never a string: feedparser would take a string for a URL or a path and open it.
@@ -39,8 +42,12 @@ def parse_feed(data: bytes, source: str, base: str | None = None) -> list[Entry]
             raise InputError(source, "not an RSS or Atom feed")
         problem = getattr(parsed, "bozo_exception", None)
         raise InputError(source, f"malformed feed ({_reason(problem)})" if problem else "malformed feed")
-    if parsed.bozo:
-        log.info("%s: feed has errors, entries read anyway: %s", source, _reason(parsed.bozo_exception))
+    damage = None
+    if parsed.bozo and isinstance(parsed.bozo_exception, SAXException):
+        damage = InputError(source, f"malformed feed ({_reason(parsed.bozo_exception)}); "
+                                    f"{len(parsed.entries)} entries before the error were read")
+    elif parsed.bozo:
+        log.info("%s: %s", source, _reason(parsed.bozo_exception))
     entries = []
     for e in parsed.entries:
         link = e.get("link") or next((x.get("href") for x in e.get("links", []) if x.get("href")), None)
@@ -50,7 +57,7 @@ def parse_feed(data: bytes, source: str, base: str | None = None) -> list[Entry]
         stamp = e.get("published_parsed") or e.get("updated_parsed")
         day = datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc).date().isoformat() if stamp else None
         entries.append(Entry(urljoin(base or "", link.strip()), (e.get("title") or "").strip() or None, day))
-    return entries
+    return entries, damage
 
 
 def _reason(problem: object) -> str:

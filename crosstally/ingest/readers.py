@@ -104,6 +104,24 @@ def _from_text(text: str, article_id: str, source: str) -> Article | InputError:
                    credits=lay.credits, format="text")
 
 
+def host_name(host: str | None) -> str | None:
+    """A host as an outlet's name: lower case, without "www." or a port."""
+    if not host:
+        return None
+    return host.lower().split(":")[0].removeprefix("www.") or None
+
+
+def _outlet(sitename: str | None, hostname: str | None) -> str | None:
+    """The site's own name; where it gives none, trafilatura falls back on the host, which is
+    named as a host is ("example.com", not "www.example.com:8080")."""
+    name = (sitename or "").strip()
+    if name and not re.fullmatch(r"[\w.-]+\.[\w-]+(?::\d+)?|[\w.-]+:\d+", name):
+        return name
+    if name:  # a host, as a site names itself ("Example.com" keeps its capital)
+        return re.sub(r"^www\.", "", name.split(":")[0], flags=re.I) or None
+    return host_name(hostname)
+
+
 def _from_html(html: str, article_id: str, source: str, url: str | None = None) -> Article | InputError:
     import trafilatura
 
@@ -120,5 +138,5 @@ def _from_html(html: str, article_id: str, source: str, url: str | None = None) 
     text = f"{title}\n\n{body}\n" if title else body + "\n"
     lay = layout(text, title, sentences=False)
     return Article(id=article_id, text=text, source=source, title=title,
-                   outlet=doc.get("sitename") or doc.get("hostname"), date=doc.get("date"),
+                   outlet=_outlet(doc.get("sitename"), doc.get("hostname")), date=doc.get("date"),
                    url=doc.get("url"), credits=lay.credits, format="html")

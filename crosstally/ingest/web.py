@@ -18,7 +18,7 @@ from crosstally.dates import parse_date
 from crosstally.errors import InputError
 from crosstally.ingest.feeds import Entry, looks_like_feed, parse_feed
 from crosstally.ingest.fetch import FEED_TYPES, HTML_TYPES, NOT_MODIFIED, Fetcher, is_url, normalise
-from crosstally.ingest.readers import read_bytes
+from crosstally.ingest.readers import host_name, read_bytes
 from crosstally.model import Article, Validators
 from crosstally.settings import Settings
 
@@ -56,8 +56,8 @@ def article_id_for(url: str) -> str:
     return slug
 
 
-def outlet_of(url: str) -> str:
-    return urlsplit(url).netloc.lower().removeprefix("www.").split(":")[0]
+def outlet_of(url: str) -> str | None:
+    return host_name(urlsplit(url).netloc)
 
 
 def day_of(text: str | None) -> str | None:
@@ -123,13 +123,15 @@ class Web:
         """Every entry of a feed, fetched as an article (its date and title from the feed when the
         page gives none)."""
         try:
-            entries = parse_feed(data, source, base)
+            entries, damage = parse_feed(data, source, base)
         except InputError as e:
             yield e
             return
         log.info("%s: %d entries", source, len(entries))
         for entry in dict((e.link, e) for e in entries).values():
             yield from self._entry(entry, source)
+        if damage is not None:
+            yield damage
 
     def _entry(self, entry: Entry, feed: str) -> Iterator[Fetched | Unchanged | InputError]:
         if not is_url(entry.link):

@@ -111,7 +111,7 @@ class SQLiteStore:
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
                 self.db.execute("COMMIT")
-            except Exception:
+            except BaseException:  # Ctrl-C too: never leave a transaction open
                 self.db.execute("ROLLBACK")
                 raise
 
@@ -176,7 +176,7 @@ class SQLiteStore:
                 self._remember_fetch(fetch, article.id)
             self.db.execute("COMMIT")
             self._claimant_ids.update(self._pending_ids)
-        except Exception:
+        except BaseException:  # Ctrl-C too: never leave a transaction open
             self.db.execute("ROLLBACK")
             raise
         finally:
@@ -215,7 +215,7 @@ class SQLiteStore:
             if fetch is not None:
                 self._remember_fetch(fetch, article.id)
             self.db.execute("COMMIT")
-        except Exception:
+        except BaseException:  # Ctrl-C too: never leave a transaction open
             self.db.execute("ROLLBACK")
             raise
 
@@ -248,7 +248,7 @@ class SQLiteStore:
         try:
             self._save_fingerprint(article_id, fp)
             self.db.execute("COMMIT")
-        except Exception:
+        except BaseException:  # Ctrl-C too: never leave a transaction open
             self.db.execute("ROLLBACK")
             raise
 
@@ -304,7 +304,7 @@ class SQLiteStore:
                                   json.dumps(c, ensure_ascii=False))
                                  for c in analysis.conflicts])
             self.db.execute("COMMIT")
-        except Exception:
+        except BaseException:  # Ctrl-C too: never leave a transaction open
             self.db.execute("ROLLBACK")
             raise
 

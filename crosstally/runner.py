@@ -147,7 +147,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
                     report.unchanged.append(item.id)
                     if fetch is not None:
                         store.remember_fetch(fetch, item.id)
-                elif (same := in_run.get(item.hash) or store.same_text(item)) is not None:
+                elif (same := in_run.get(item.hash) or _stored_copy(store, item, pending)) is not None:
                     # Stored once: recorded when the run ends, as `same` may still be in extraction.
                     repeats.append((item, same, fetch))
                     report.duplicates.append((item.id, same))
@@ -184,6 +184,12 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         web.close()
         store.close()
     return report
+
+
+def _stored_copy(store: SQLiteStore, article: Article, replacing: dict) -> str | None:
+    """The stored article with exactly this text, unless this run is replacing that text."""
+    same = store.same_text(article)
+    return None if same in replacing else same
 
 
 def _fingerprint_older_articles(store: SQLiteStore) -> None:

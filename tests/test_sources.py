@@ -9,7 +9,7 @@ import pytest
 from crosstally.errors import InputError
 from crosstally.ingest.fetch import HTML_TYPES, NOT_MODIFIED, USER_AGENT, Fetcher
 from crosstally.ingest.sources import iter_inputs
-from crosstally.ingest.web import Fetched, Unchanged, Web, article_id_for
+from crosstally.ingest.web import Fetched, Web, article_id_for
 from crosstally.runner import run
 from crosstally.settings import Settings
 from tests.newsserver import STORM_1, STORM_1_COPY, STORM_2, STORM_3, NewsServer, Route, atom, page, rss

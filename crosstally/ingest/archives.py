@@ -63,13 +63,22 @@ def iter_warc(path: Path, settings: Settings) -> Iterator[Article | InputError]:
     if not start.startswith(b"WARC/"):
         yield InputError(source, "not a WARC file (it does not start with a WARC/1.x record)")
         return
-    n = 0
+    n, end = 0, 0
     try:
         with open(path, "rb") as f:
-            for n, record in enumerate(ArchiveIterator(f, check_digests=True), 1):
+            records = ArchiveIterator(f, check_digests=True)
+            for n, record in enumerate(records, 1):
                 item = _warc_record(record, n, path, settings)
+                records.read_to_end()
+                end = records.get_record_offset() + records.get_record_length()
                 if item is not None:
                     yield item
+            # warcio ends quietly at a record whose headers were cut off: what follows the last
+            # whole record must be nothing (or, uncompressed, the blank lines that close it).
+            f.seek(end)
+            if f.read(64).strip():
+                yield InputError(source, f"damaged or truncated after record {n}: what follows is not a whole "
+                                         "record; the records before it were read")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as e:
         yield InputError(source, f"damaged or truncated after record {n} ({_why(e)}); the records before it were read")
 
@@ -82,6 +91,14 @@ def _warc_record(record, n: int, path: Path, settings: Settings) -> Article | In
     source = f"{path} record {n} ({url or 'no URL'})"
     if kind not in ("response", "resource"):
         return InputError(source, f"WARC record of unknown type {kind!r}")
+    # The whole record is read before it is judged: a record cut short says so, whatever it holds.
+    body = record.content_stream().read(settings.max_bytes + 1)
+    while record.raw_stream.read(1 << 16):
+        pass
+    if record.raw_stream.limit > 0:
+        return InputError(source, "record is truncated: it ends before its declared length")
+    if record.digest_checker.passed is False:
+        return InputError(source, "record is damaged: its digest does not match its content")
     if kind == "response" and record.http_headers is None:
         return InputError(source, "response record is not an HTTP response")
     if record.http_headers is not None:
@@ -93,14 +110,8 @@ def _warc_record(record, n: int, path: Path, settings: Settings) -> Article | In
         media, charset = media_type(record.rec_headers.get_header("Content-Type"))
     if media not in HTML_TYPES:
         return InputError(source, f"content type {media or 'not given'}, not HTML")
-    body = record.content_stream().read(settings.max_bytes + 1)
     if len(body) > settings.max_bytes:
         return InputError(source, f"over the {settings.max_bytes / 1e6:g} MB limit")
-    record.raw_stream.read()  # to the end, so the digest is checked and a short record shows
-    if record.raw_stream.limit > 0:
-        return InputError(source, "record is truncated: it ends before its declared length")
-    if record.digest_checker.passed is False:
-        return InputError(source, "record is damaged: its digest does not match its content")
     article = read_bytes(body, article_id_for(url) if url else f"{path.name}-{n}", source, settings, html=True,
                          charset=charset, url=url or None)
     if isinstance(article, InputError):

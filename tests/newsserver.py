@@ -105,12 +105,12 @@ class Route:
 class NewsServer:
     """`routes` maps a path to a Route; `hits` records every request in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
         self.sent: dict[str, int] = {}  # bytes of body written per path
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -140,6 +140,12 @@ class NewsServer:
 
             def log_message(self, *args) -> None:
                 pass
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionResetError, BrokenPipeError):
+                    pass  # a client that hung up (as a capped download does)
 
             def do_GET(self) -> None:  # noqa: N802 (the http.server API)
                 hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())

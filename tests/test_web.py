@@ -248,3 +248,24 @@ def _q(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
+
+
+def test_an_article_page_lists_its_copies_and_duplicates(tmp_path):
+    from crosstally.runner import run, sample_dir
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in sample_dir().iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    # The same text under a hostile name (read after the original): stored once, listed as a
+    # duplicate, escaped.
+    (folder / 'z"><b onmouseover=alert(1)>x.txt').write_bytes((folder / "derna-wire.txt").read_bytes())
+    run([str(folder)], tmp_path / "out")
+    client = TestClient(create_app(str(tmp_path / "out" / "crosstally.db")))
+    data = client.get("/articles/derna-wire.json").json()
+    assert [d["id"] for d in data["near_duplicates"]] == ["derna-wire-copy"]
+    assert 0.5 <= data["near_duplicates"][0]["overlap"] <= 1
+    assert [d["id"] for d in data["duplicates"]] == ['z"><b onmouseover=alert(1)>x']
+    page = client.get("/articles/derna-wire").text
+    assert 'href="/articles/derna-wire-copy"' in page and "word sequences shared" in page
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=alert(1)&gt;x" in page

@@ -164,12 +164,30 @@ class Story(StorySummary):
     claimants: list[StoryClaimant]
 
 
+class NearDuplicate(BaseModel):
+    id: str
+    title: str
+    outlet: str | None
+    date: str | None
+    overlap: float = Field(description="estimated share of the shorter text's word 5-grams the other has too")
+
+
+class Duplicate(BaseModel):
+    id: str
+    source: str
+    url: str | None
+    outlet: str | None
+    date: str | None
+
+
 class Article(ArticleSummary):
     source: str
     format: str
     credits: list[str]
     text: str = Field(description="the text exactly as ingested; every claim's start and end point into it")
     claims_list: list[Claim]
+    near_duplicates: list[NearDuplicate] = Field(description="copies of the same text with other headers or endings")
+    duplicates: list[Duplicate] = Field(description="inputs with exactly this text, stored once as this article")
 
 
 class SearchHit(ArticleSummary):

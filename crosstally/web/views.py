@@ -352,7 +352,21 @@ def article(db: sqlite3.Connection, article_id: str) -> dict:
     claims = [_claim(r) for r in db.execute(f"{CLAIM_SELECT} WHERE c.article_id = ? ORDER BY c.start", (article_id,))]
     return {**_article_summary(row), "source": row["source"], "format": row["format"],
             "credits": json.loads(row["credits"] or "[]"), "text": text, "claims_list": claims,
-            "segments": article_segments(text, claims)}
+            "segments": article_segments(text, claims), **_copies(db, article_id)}
+
+
+def _copies(db: sqlite3.Connection, article_id: str) -> dict:
+    """The near-duplicates linked to an article, and the exact duplicates stored as it."""
+    try:
+        near = [{"id": r["id"], "title": r["title"] or r["id"], "outlet": r["outlet"], "date": r["date"],
+                 "overlap": r["overlap"]} for r in db.execute(
+            "SELECT a.id, a.title, a.outlet, a.date, n.overlap FROM near_duplicates n JOIN articles a "
+            "ON a.id = n.other_id WHERE n.article_id = ? ORDER BY n.overlap DESC, a.id", (article_id,))]
+        same = [dict(r) for r in db.execute(
+            "SELECT id, source, url, outlet, date FROM duplicates WHERE same_as = ? ORDER BY id", (article_id,))]
+    except sqlite3.OperationalError:  # a database from before schema 4: nothing linked yet
+        near, same = [], []
+    return {"near_duplicates": near, "duplicates": same}
 
 
 def articles(db: sqlite3.Connection, outlet: str | None = None, story: str | None = None,

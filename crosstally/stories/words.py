@@ -13,6 +13,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents or curly apostrophes: "Vučić’s" -> "vucic's"."""
+    if text.isascii():  # nothing to decompose: the common case, at C speed
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

@@ -82,6 +82,13 @@ def _with(**changes) -> Settings:
     return replace(FAST, **changes)
 
 
+def test_a_crawl_delay_in_robots_txt_spaces_requests(site):
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 0.3\n", content_type="text/plain")
+    read([site.url("/news/storm.html"), site.url("/news/debris.html"), site.url("/news/red-cross.html")])
+    times = [h.at for h in site.hits if h.path.startswith("/news/")]
+    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.29
+
+
 def test_robots_txt_can_be_overridden(site):
     (item,) = read([site.url("/private/memo.html")], _with(robots=False))
     assert isinstance(item, Fetched)
@@ -199,11 +206,12 @@ def test_a_url_list_and_a_local_feed_file(site, tmp_path):
     listed = tmp_path / "urls.txt"
     listed.write_text(f"# storm coverage\n{site.url('/news/storm.html')}\n\n{site.url('/news/debris.html')}\n")
     local = tmp_path / "saved.rss"
-    local.write_bytes(rss([("Red Cross", site.url("/news/red-cross.html"), "Wed, 19 Nov 2025 10:00:00 GMT")]))
+    local.write_bytes(rss([("Red Cross", site.url("/news/red-cross.html"), "Thu, 20 Nov 2025 10:00:00 GMT")]))
     items = read([str(listed), str(local)])
     assert [i.article.url for i in items] == [site.url(p) for p in ("/news/storm.html", "/news/debris.html",
                                                                    "/news/red-cross.html")]
-    assert items[2].article.date == "2025-11-19"  # the page's Last-Modified wins over the feed's day
+    assert items[2].article.date == "2025-11-20"  # the feed's day wins over the server's Last-Modified
+    assert items[0].article.date == "2025-11-19"  # no feed: the Last-Modified
 
 
 def test_a_url_in_two_feeds_is_fetched_once(site):

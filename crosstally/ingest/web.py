@@ -149,18 +149,19 @@ class Web:
         if page == NOT_MODIFIED:
             yield Unchanged(url, article_id_for(url))
             return
-        item = self._article(page)
+        item = self._article(page, entry.date)
         if isinstance(item, Fetched):
-            a = dated(item.article, entry.date)
-            item = Fetched(replace(a, title=a.title or entry.title), item.validators)
+            item = Fetched(replace(item.article, title=item.article.title or entry.title), item.validators)
         yield item
 
-    def _article(self, page) -> Fetched | InputError:
+    def _article(self, page, day: str | None = None) -> Fetched | InputError:
+        """The article a page holds. Its date is the page's own, else `day` (a feed entry's),
+        else the server's Last-Modified, which many sites set to the time of the request."""
         article = read_bytes(page.body, article_id_for(page.url), page.url, self.settings, html=True,
                              charset=page.charset, url=page.final_url)
         if isinstance(article, InputError):
             return article
-        return Fetched(dated(with_origin(article, page.final_url), page.date), page.validators)
+        return Fetched(dated(with_origin(article, page.final_url), day or page.date), page.validators)
 
 
 def read_url_list(text: str) -> list[str] | None:

@@ -24,7 +24,7 @@ def page(title: str, paragraphs: list[str], site: str = "The Harbour Courier") -
     return PAGE.format(title=title, site=site, paragraphs=body).encode("utf-8")
 
 
-STORM_1 = page("Storm kills 12 in Port Alder, officials say", [
+STORM_1_BODY = [
     "Twelve people were killed when a storm drove the sea into the harbour district of Port Alder on "
     "Tuesday night, the regional governor's office said on Wednesday.",
     "Governor Elin Marsh told reporters that 40 people had been injured and that rescue crews were still "
@@ -33,20 +33,12 @@ STORM_1 = page("Storm kills 12 in Port Alder, officials say", [
     "old fish market, where water rose above the first floor within an hour.",
     "Schools across the district will stay closed for the rest of the week while engineers inspect the sea "
     "wall, which gave way in two places.",
-])
+]
+STORM_1 = page("Storm kills 12 in Port Alder, officials say", STORM_1_BODY)
 
-# The same wire story as STORM_1 with another outlet's headline, dateline and closing line.
-STORM_1_COPY = page("Port Alder storm: 12 dead as sea wall fails", [
-    "Twelve people were killed when a storm drove the sea into the harbour district of Port Alder on "
-    "Tuesday night, the regional governor's office said on Wednesday.",
-    "Governor Elin Marsh told reporters that 40 people had been injured and that rescue crews were still "
-    "searching collapsed warehouses along the quay.",
-    "The coast guard said it had pulled 85 people from flooded streets overnight, most of them from the "
-    "old fish market, where water rose above the first floor within an hour.",
-    "Schools across the district will stay closed for the rest of the week while engineers inspect the sea "
-    "wall, which gave way in two places.",
-    "Our correspondent in the region contributed reporting.",
-], site="Northern Ledger")
+# The same wire story as STORM_1 with another outlet's headline and closing line.
+STORM_1_COPY = page("Port Alder storm: 12 dead as sea wall fails",
+                    STORM_1_BODY + ["Our correspondent in the region contributed reporting."], site="Northern Ledger")
 
 STORM_2 = page("Red Cross says Port Alder storm toll higher than officials admit", [
     "The Red Cross said on Wednesday that 19 people had died in the storm that struck Port Alder, well "

@@ -173,7 +173,7 @@ class SQLiteStore:
                                 [row for other, share in near if other != article.id
                                  for row in ((article.id, other, share), (other, article.id, share))])
             if fetch is not None:
-                self._remember_fetch(fetch, article.id)
+                self.remember_fetch(fetch, article.id)
             self.db.execute("COMMIT")
             self._claimant_ids.update(self._pending_ids)
         except BaseException:  # Ctrl-C too: never leave a transaction open
@@ -182,13 +182,10 @@ class SQLiteStore:
         finally:
             self._pending_ids.clear()
 
-    def _remember_fetch(self, fetch: Validators, article_id: str) -> None:
+    def remember_fetch(self, fetch: Validators, article_id: str) -> None:
+        """Record the validators of the page that became `article_id` (an article or a duplicate)."""
         self.db.execute("INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?)",
                         (fetch.url, article_id, fetch.etag, fetch.last_modified, _now()))
-
-    def remember_fetch(self, fetch: Validators, article_id: str) -> None:
-        """Record the validators of a page whose text is stored already (unchanged, or a duplicate)."""
-        self._remember_fetch(fetch, article_id)
 
     def validators(self, url: str) -> Validators | None:
         """The validators of the last fetch of `url`, while what it became is still stored."""
@@ -213,7 +210,7 @@ class SQLiteStore:
             self.db.execute("INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (article.id, same_as, article.source, article.url, article.outlet, article.date, _now()))
             if fetch is not None:
-                self._remember_fetch(fetch, article.id)
+                self.remember_fetch(fetch, article.id)
             self.db.execute("COMMIT")
         except BaseException:  # Ctrl-C too: never leave a transaction open
             self.db.execute("ROLLBACK")

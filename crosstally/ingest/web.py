@@ -113,8 +113,7 @@ class Web:
             return
         if page == NOT_MODIFIED:
             yield Unchanged(url, article_id_for(url))
-        elif page.content_type in FEED_TYPES or (not page.content_type and looks_like_feed(page.body)) \
-                or (page.content_type not in HTML_TYPES and looks_like_feed(page.body)):
+        elif page.content_type in FEED_TYPES or (page.content_type not in HTML_TYPES and looks_like_feed(page.body)):
             yield from self.read_feed(page.body, url, base=page.final_url)
         else:
             yield self._article(page)

@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The browser tests drive Debian's Chromium; installed here when missing (sudo unless root).
+# The browser tests drive Debian's Chromium and the PostgreSQL tests start Debian's PostgreSQL
+# server; both are installed here when missing (sudo unless root).
 CHROMIUM := /usr/bin/chromium
+POSTGRES := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl))
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEBIAN := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(POSTGRES),,postgresql)
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install clean debian-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +22,16 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)
 
-$(CHROMIUM):
+debian-packages:
+ifneq ($(strip $(DEBIAN)),)
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN)
+endif
 
 demo: $(STAMP)
 	$(BIN)/crosstally run --sample --out demo-out
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) debian-packages
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

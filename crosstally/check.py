@@ -12,6 +12,7 @@ from crosstally.ingest.sources import iter_inputs
 from crosstally.ingest.web import Fetched
 from crosstally.model import Article, Claim, Modality
 from crosstally.settings import Settings
+from crosstally.store import describe, open_store
 from crosstally.stories import Analysis, Slot, Story, analyse
 from crosstally.stories.compare import agree
 
@@ -99,9 +100,8 @@ def check(path: str, db: str | None = None, settings: Settings | None = None, ex
     others: list[Article] = []
     stored: list[Claim] = []
     if db is not None:  # open the database before the model loads, so a bad path fails at once
-        from crosstally.store.sqlite import SQLiteStore
 
-        store = SQLiteStore(db, read_only=True)
+        store = open_store(db, read_only=True)
         try:
             others = [a for a in store.articles() if a.id != article.id]
             stored = [c for c in store.claims() if c.article != article.id]
@@ -113,7 +113,8 @@ def check(path: str, db: str | None = None, settings: Settings | None = None, ex
         extractor = Extractor(load_nlp(settings.model))
     claims = extractor.extract(article.text, title=article.title, article_id=article.id)
     alone = analyse([article], claims)
-    report = CheckReport(article, [], [c for c in alone.conflicts if c["kind"] == "inconsistency"], db)
+    report = CheckReport(article, [], [c for c in alone.conflicts if c["kind"] == "inconsistency"],
+                         describe(db) if db is not None else None)
     inconsistent = {(side["article"], side["start"]) for c in report.inconsistencies for side in (c["a"], c["b"])}
     if db is None:
         analysis, story = alone, alone.stories[0] if alone.stories else None

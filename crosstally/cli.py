@@ -90,11 +90,14 @@ def _settings(jobs: int = 1, max_mb: float = 10.0, model: str | None = None, met
 @click.argument("paths", nargs=-1)
 @click.option("--out", "out_dir", default="crosstally-out", show_default=True, type=click.Path(file_okay=False),
               help="Folder for crosstally.db, claims.jsonl, claims.csv and rejects.jsonl.")
+@click.option("--db", default=None, metavar="DB",
+              help="The database to write instead of OUT/crosstally.db: a SQLite file or a postgresql:// URL.")
 @click.option("--sample", is_flag=True, help="Run on the sample articles that ship with crosstally.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @ingest_options
 @click.option("--quiet", is_flag=True, help="Print only the totals.")
-def run(paths: tuple[str, ...], out_dir: str, sample: bool, strict: bool, quiet: bool, **options) -> None:
+def run(paths: tuple[str, ...], out_dir: str, db: str | None, sample: bool, strict: bool, quiet: bool,
+        **options) -> None:
     """Extract every reported figure from articles, group the articles into stories and report
     where sources disagree. PATHS are files, folders, - (stdin), URLs of pages or feeds, RSS or
     Atom files, text files of URLs, WARC or WARC.gz files and JSON Lines of articles."""
@@ -112,7 +115,7 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, strict: bool, quiet:
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task("run", total=None)
-        report = run_job(inputs, out_dir, settings, progress=lambda _: bar.advance(task))
+        report = run_job(inputs, out_dir, settings, progress=lambda _: bar.advance(task), db=db)
     if not quiet:
         _print_articles(report)
         _print_stories(report.analysis)
@@ -121,8 +124,13 @@ def run(paths: tuple[str, ...], out_dir: str, sample: bool, strict: bool, quiet:
     kinds = Counter(c["kind"] for c in report.analysis.conflicts)
     console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
                   f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
-    console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, claims.jsonl, claims.csv, "
-                  "conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html")
+    exports = "claims.jsonl, claims.csv, conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html"
+    if db is None:
+        console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, {exports}")
+    else:
+        from crosstally.store import describe
+
+        console.print(f"wrote {escape(describe(db))}, and {exports} in {escape(str(out_dir))}")
     if report.all_rejected or (strict and report.rejects):
         sys.exit(1)
 
@@ -263,8 +271,8 @@ def _print_rejects(report) -> None:
 
 @cli.command()
 @click.argument("file")
-@click.option("--db", default=None, type=click.Path(dir_okay=False),
-              help="A crosstally.db of other coverage to compare with (opened read-only).")
+@click.option("--db", default=None, metavar="DB",
+              help="A crosstally.db or postgresql:// URL of other coverage to compare with (opened read-only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a figure is flagged.")
 @max_mb_option
@@ -356,7 +364,7 @@ def _print_check(report) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 def serve(db: str, host: str, port: int) -> None:
     """Browse a database in a local web app: stories, conflicts, claimants, articles, search,
-    and a JSON API (/openapi.json). DB is a crosstally.db or the folder of a run; it is opened read-only."""
+    and a JSON API (/openapi.json). DB is a crosstally.db, the folder of a run or a postgresql:// URL; it is opened read-only."""
     import ipaddress
 
     try:
@@ -372,9 +380,11 @@ def serve(db: str, host: str, port: int) -> None:
     if not loopback:
         raise click.BadParameter(f"{host} is not a loopback address; the app has no access control yet, so it "
                                  "listens on this machine only", param_hint="--host")
-    path = Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db)
-    app = create_app(str(path))
-    console.print(f"serving {escape(str(path))} read-only at http://{host}:{port}/  (Ctrl-C stops)")
+    from crosstally.store import describe, is_postgres_url
+
+    target = db if is_postgres_url(db) else str(Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db))
+    app = create_app(target)
+    console.print(f"serving {escape(describe(target))} read-only at http://{host}:{port}/  (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -27,7 +27,7 @@ from crosstally.ingest.sources import iter_inputs
 from crosstally.ingest.web import Fetched, Unchanged, Web
 from crosstally.model import Article, ArticleResult, Claim, Reject, Validators
 from crosstally.settings import Settings
-from crosstally.store.sqlite import SQLiteStore
+from crosstally.store import SQLStore, open_store
 from crosstally.stories import analyse
 from crosstally.web.report import write_report
 
@@ -119,7 +119,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    store = SQLiteStore(Path(db) if db else out / "crosstally.db")
+    store = open_store(db if db else out / "crosstally.db")
     web = Web(settings, known=store.validators)
     report = RunReport(out_dir=out)
     run_id = store.start_run(list(paths), __version__)
@@ -186,13 +186,13 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
     return report
 
 
-def _stored_copy(store: SQLiteStore, article: Article, replacing: dict) -> str | None:
+def _stored_copy(store: SQLStore, article: Article, replacing: dict) -> str | None:
     """The stored article with exactly this text, unless this run is replacing that text."""
     same = store.same_text(article)
     return None if same in replacing else same
 
 
-def _fingerprint_older_articles(store: SQLiteStore) -> None:
+def _fingerprint_older_articles(store: SQLStore) -> None:
     """MinHash fingerprints for articles a store made before it kept them, so new articles find them."""
     for article_id, text in store.unfingerprinted():
         fp = dedup.fingerprint(text)

@@ -28,11 +28,29 @@ def store_path(tmp_path):
     return tmp_path / "crosstally.db"
 
 
-@pytest.fixture
-def store(store_path):
-    from crosstally.store.sqlite import SQLiteStore
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on 127.0.0.1 for the session (tests/pgserver.py)."""
+    from tests.pgserver import PostgresServer
 
-    s = SQLiteStore(store_path)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, request):
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    return postgres.create_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, store_path):
+    """A fresh store of each kind."""
+    from crosstally.store import open_store
+
+    s = open_store(store_path if request.param == "sqlite" else request.getfixturevalue("pg_url"))
     yield s
     s.close()
 

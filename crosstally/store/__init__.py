@@ -1,17 +1,38 @@
-"""Storage behind one protocol; SQLite is the embedded default."""
+"""Storage: SQLite, the embedded default, or PostgreSQL for a shared database, behind one class
+(crosstally.store.sql.SQLStore) and one kind of connection (`execute` with `?` placeholders, rows
+read by column name, and `dialect` naming the database where the SQL must differ)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol
+from pathlib import Path
 
-from crosstally.model import Article, Claim, Reject
+from crosstally.store.postgres import is_postgres_url, redact
+from crosstally.store.sql import SQLStore
+
+__all__ = ["SQLStore", "describe", "is_postgres_url", "open_read_only", "open_store"]
 
 
-class Store(Protocol):
-    def start_run(self, inputs: list[str], version: str) -> int: ...
-    def finish_run(self, run_id: int, articles: int, added: int, claims: int, rejects: int) -> None: ...
-    def article_hash(self, article_id: str) -> str | None: ...
-    def save_article(self, article: Article, claims: list[Claim], run_id: int, version: str) -> None: ...
-    def save_reject(self, run_id: int, reject: Reject) -> None: ...
-    def claims(self) -> Iterator[Claim]: ...
-    def close(self) -> None: ...
+def open_store(target: str | Path, read_only: bool = False) -> SQLStore:
+    """The store at `target`: a postgresql:// URL, else a SQLite file."""
+    if is_postgres_url(str(target)):
+        from crosstally.store.postgres import PostgresStore
+
+        return PostgresStore(str(target), read_only)
+    from crosstally.store.sqlite import SQLiteStore
+
+    return SQLiteStore(target, read_only)
+
+
+def open_read_only(target: str | Path):
+    """A read-only connection to the crosstally database at `target`; an InputError says why not."""
+    if is_postgres_url(str(target)):
+        from crosstally.store import postgres
+
+        return postgres.open_read_only(str(target))
+    from crosstally.store import sqlite
+
+    return sqlite.open_read_only(str(target))
+
+
+def describe(target: str | Path) -> str:
+    """The database as messages show it (a URL without its password)."""
+    return redact(str(target)) if is_postgres_url(str(target)) else str(target)

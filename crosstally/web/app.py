@@ -3,11 +3,10 @@ web app over a database opened read-only. Every page has a JSON twin at the same
 rendering the same dict; /openapi.json describes them all."""
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
+from functools import partial
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
@@ -45,32 +44,45 @@ Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_ex
                 AfterValidator(_calendar_day)]
 
 
-def get_db(request: Request) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request. FastAPI may open it in one worker thread and run the
-    view in another, so the thread check is off; no two requests ever share a connection."""
-    db = sqlite3.connect(request.app.state.db_uri, uri=True, isolation_level=None, check_same_thread=False)
-    db.row_factory = sqlite3.Row
+def get_db(request: Request) -> Iterator:
+    """A read-only connection for one request; no two requests ever share a connection."""
+    db = request.app.state.connect()
     try:
         yield db
     finally:
         db.close()
 
 
-Db = Annotated[sqlite3.Connection, Depends(get_db)]
+Db = Annotated[object, Depends(get_db)]
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json")
 
 
+def _connector(target: str) -> Callable[[], object]:
+    """How each request opens the database read-only: a SQLite file or a postgresql:// URL."""
+    from crosstally.store import is_postgres_url
+
+    if is_postgres_url(target):
+        from crosstally.store import postgres
+
+        return partial(postgres.connect, target, read_only=True)
+    from crosstally.store import sqlite
+
+    # FastAPI may open the connection in one worker thread and run the view in another.
+    return partial(sqlite.connect, target, read_only=True, threads=True)
+
+
 def create_app(db_path: str) -> FastAPI:
-    """The app over one database; the database is checked now, so a bad path fails before serving."""
+    """The app over one database (a SQLite file or a postgresql:// URL); the database is checked
+    now, so a bad path fails before serving."""
     views.open_db(db_path).close()
     app = FastAPI(title="crosstally", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
                   description="Reported figures, their claimants and where sources disagree. Every HTML page "
                               "has a JSON twin at the same path plus .json.")
-    app.state.db_uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+    app.state.connect = _connector(db_path)
     env = environment()
     links = AppLinks()
 

@@ -2,14 +2,13 @@
 script and no request: conflicts first, then each story's quantities, then every article."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from crosstally.web import views
 from crosstally.web.render import ReportLinks, environment, report_csp, stylesheet
 
 
-def render_report(db: sqlite3.Connection) -> str:
+def render_report(db) -> str:
     stories = views.stories(db, per_page=1_000_000)["items"]
     articles = views.articles(db, per_page=1_000_000)["items"]
     totals = views.totals(db)
@@ -22,7 +21,7 @@ def render_report(db: sqlite3.Connection) -> str:
         embedded_css=css, csp=report_csp(css))
 
 
-def write_report(db: sqlite3.Connection, path: str | Path) -> Path:
+def write_report(db, path: str | Path) -> Path:
     """Write report.html beside the other exports; the file is replaced whole, never left half-written."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from crosstally.errors import InputError
 from crosstally.model import Claim
-from crosstally.store.sqlite import claim_from_row
+from crosstally.store.sql import claim_from_row
 from crosstally.stories import Slot, Story, outlets_per_figure
 
 KINDS = ("dispute", "inconsistency", "discrepancy")
 PER_PAGE = 50
+
+# SQLite and PostgreSQL sort NULL at opposite ends unless told: every ORDER BY on a nullable column says
+# NULLS FIRST, as SQLite does by default.
 
 # One claim with its slot, canonical claimant, story, and the outlet and day the story stage used.
 CLAIM_SELECT = """
@@ -31,7 +34,7 @@ LEFT JOIN story_articles sa ON sa.article_id = c.article_id
 """
 
 ARTICLE_SELECT = """
-SELECT a.rowid, a.id, a.title, coalesce(sa.outlet, a.outlet) AS outlet, coalesce(sa.date, a.date) AS date,
+SELECT a.id, a.title, coalesce(sa.outlet, a.outlet) AS outlet, coalesce(sa.date, a.date) AS date,
        a.url, a.source, a.format, a.credits, sa.story, sa.copy_group, substr(a.text, 1, 400) AS head,
        (SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims
 FROM articles a
@@ -83,15 +86,15 @@ def _where(equal: list[tuple[str, str | None]], date_from: str | None = None,
     return (" WHERE " + " AND ".join(conds) if conds else ""), args
 
 
-def open_db(path: str) -> sqlite3.Connection:
-    """The database read-only; a database older than the views (schema 3) is an InputError."""
-    from crosstally.store.sqlite import _open_read_only
+def open_db(target: str):
+    """The database (a SQLite file or a postgresql:// URL) read-only; a database older than the
+    views (schema 3) is an InputError."""
+    from crosstally.store import describe, open_read_only
 
-    db = _open_read_only(path)
-    tables = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "slot_claims" not in tables:
+    db = open_read_only(target)
+    if "slot_claims" not in db.tables():
         db.close()
-        raise InputError(path, "was written by an older crosstally and has no stored slots",
+        raise InputError(describe(target), "was written by an older crosstally and has no stored slots",
                          hint="run `crosstally run` on it once to upgrade it")
     return db
 
@@ -100,7 +103,7 @@ def _number(x: float | None) -> float | int | None:
     return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
-def _claim(r: sqlite3.Row) -> dict:
+def _claim(r) -> dict:
     return {
         "id": r["id"], "article": r["article_id"], "quote": r["quote"], "sentence": r["sentence"],
         "start": r["start"], "end": r["end"], "value": _number(r["value"]), "low": _number(r["low"]),
@@ -113,8 +116,8 @@ def _claim(r: sqlite3.Row) -> dict:
     }
 
 
-def _page(db: sqlite3.Connection, sql: str, args: list, page: int, per_page: int, row) -> dict:
-    total = db.execute(f"SELECT count(*) AS n FROM ({sql})", args).fetchone()["n"]
+def _page(db, sql: str, args: list, page: int, per_page: int, row) -> dict:
+    total = db.execute(f"SELECT count(*) AS n FROM ({sql}) AS q", args).fetchone()["n"]
     rows = db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, per_page, (page - 1) * per_page]).fetchall()
     return {"items": [row(r) for r in rows], "total": total, "page": page, "per_page": per_page,
             "pages": max(1, math.ceil(total / per_page))}
@@ -136,7 +139,7 @@ def _sentence_parts(text: str | None, claim: dict) -> list[dict]:
             {"text": sentence[at + len(quote):], "mark": False}]
 
 
-def totals(db: sqlite3.Connection) -> dict:
+def totals(db) -> dict:
     counts = {t: db.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
               for t in ("articles", "claims", "conflicts")}
     counts["stories"] = db.execute("SELECT count(DISTINCT story) AS n FROM story_articles").fetchone()["n"]
@@ -147,9 +150,9 @@ def totals(db: sqlite3.Connection) -> dict:
     return {**counts, "updated": run}
 
 
-def _story_summaries(db: sqlite3.Connection, ids: list[str] | None = None) -> list[dict]:
+def _story_summaries(db, ids: list[str] | None = None) -> list[dict]:
     where = f" WHERE sa.story IN ({','.join('?' * len(ids))})" if ids is not None else ""
-    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story, coalesce(sa.date, a.date), a.id",
+    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story NULLS FIRST, coalesce(sa.date, a.date) NULLS FIRST, a.id",
                       ids or []).fetchall()
     by_story: dict[str, list] = defaultdict(list)
     for r in rows:
@@ -181,27 +184,27 @@ def _story_order(story: str) -> tuple:
     return (len(story), story)
 
 
-def stories(db: sqlite3.Connection, page: int = 1, per_page: int = PER_PAGE) -> dict:
+def stories(db, page: int = 1, per_page: int = PER_PAGE) -> dict:
     everything = _story_summaries(db)
     start = (page - 1) * per_page
     return {"items": everything[start:start + per_page], "total": len(everything), "page": page,
             "per_page": per_page, "pages": max(1, math.ceil(len(everything) / per_page))}
 
 
-def overview(db: sqlite3.Connection) -> dict:
+def overview(db) -> dict:
     """The front page: totals, the conflicts first, then the stories."""
     return {"totals": totals(db), "conflicts": conflicts(db, per_page=20),
             "stories": stories(db, per_page=PER_PAGE)}
 
 
-def _texts(db: sqlite3.Connection, ids: set[str]) -> dict[str, str]:
+def _texts(db, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
     return {r["id"]: r["text"] for r in db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", list(ids))}
 
 
-def _claims_at(db: sqlite3.Connection, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+def _claims_at(db, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:
     out = {}
     for article in {a for a, _ in keys}:
         for r in db.execute(f"{CLAIM_SELECT} WHERE c.article_id = ?", (article,)):
@@ -210,7 +213,7 @@ def _claims_at(db: sqlite3.Connection, keys: set[tuple[str, int]]) -> dict[tuple
     return out
 
 
-def _conflicts(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
+def _conflicts(db, rows: list) -> list[dict]:
     """Conflicts as stored, each side with its sentence (the words marked), outlet, title and day."""
     bodies = [(r["id"], json.loads(r["body"])) for r in rows]
     keys = {(b[side]["article"], b[side]["start"]) for _, b in bodies for side in ("a", "b")}
@@ -234,7 +237,7 @@ def _conflicts(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
     return out
 
 
-def conflicts(db: sqlite3.Connection, kind: str | None = None, story: str | None = None,
+def conflicts(db, kind: str | None = None, story: str | None = None,
               measure: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> dict:
     """Disputes first, then inconsistencies, then discrepancies."""
     where, args = _where([("kind", kind), ("story", story), ("measure", measure)])
@@ -245,14 +248,14 @@ def conflicts(db: sqlite3.Connection, kind: str | None = None, story: str | None
     return result
 
 
-def conflict(db: sqlite3.Connection, conflict_id: int) -> dict:
+def conflict(db, conflict_id: int) -> dict:
     rows = db.execute("SELECT id, body FROM conflicts WHERE id = ?", (conflict_id,)).fetchall()
     if not rows:
         raise NotFound("conflict", str(conflict_id))
     return _conflicts(db, rows)[0]
 
 
-def _story_model(db: sqlite3.Connection, story_id: str) -> Story:
+def _story_model(db, story_id: str) -> Story:
     groups: dict[int, list[str]] = defaultdict(list)
     for r in db.execute("SELECT article_id, copy_group FROM story_articles WHERE story = ? ORDER BY article_id",
                         (story_id,)):
@@ -260,8 +263,8 @@ def _story_model(db: sqlite3.Connection, story_id: str) -> Story:
     return Story(story_id, [a for g in groups.values() for a in g], list(groups.values()))
 
 
-def _slot_view(db: sqlite3.Connection, row: sqlite3.Row, story: Story) -> dict:
-    rows = db.execute(f"{CLAIM_SELECT} WHERE sc.slot = ? ORDER BY coalesce(sa.date, a.date), c.article_id, c.start",
+def _slot_view(db, row, story: Story) -> dict:
+    rows = db.execute(f"{CLAIM_SELECT} WHERE sc.slot = ? ORDER BY coalesce(sa.date, a.date) NULLS FIRST, c.article_id, c.start",
                       (row["id"],)).fetchall()
     claims = [_claim(r) for r in rows]
     model: list[Claim] = [claim_from_row(r) for r in rows]
@@ -278,19 +281,19 @@ def _slot_view(db: sqlite3.Connection, row: sqlite3.Row, story: Story) -> dict:
                                                    (row["id"],)).fetchall())}
 
 
-def slot(db: sqlite3.Connection, slot_id: str) -> dict:
+def slot(db, slot_id: str) -> dict:
     row = db.execute("SELECT * FROM slots WHERE id = ?", (slot_id,)).fetchone()
     if row is None:
         raise NotFound("slot", slot_id)
     return _slot_view(db, row, _story_model(db, row["story"]))
 
 
-def _timelines(db: sqlite3.Connection, where: str, args: tuple) -> list[dict]:
+def _timelines(db, where: str, args: tuple) -> list[dict]:
     return [{**json.loads(r["body"]), "story": r["story"]}
             for r in db.execute(f"SELECT story, body FROM timelines WHERE {where} ORDER BY rowid", args)]
 
 
-def story(db: sqlite3.Connection, story_id: str) -> dict:
+def story(db, story_id: str) -> dict:
     """A story: its conflicts first, then each slot with every claimant's figure, timelines, articles."""
     summary = _story_summaries(db, [story_id])
     if not summary:
@@ -302,7 +305,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict:
     for r in db.execute("SELECT canonical, alias, evidence FROM claimant_aliases WHERE story = ? "
                         "ORDER BY canonical, alias", (story_id,)):
         aliases[r["canonical"]].append({"alias": r["alias"], "evidence": r["evidence"]})
-    articles = db.execute(f"{ARTICLE_SELECT} WHERE sa.story = ? ORDER BY coalesce(sa.date, a.date), a.id",
+    articles = db.execute(f"{ARTICLE_SELECT} WHERE sa.story = ? ORDER BY coalesce(sa.date, a.date) NULLS FIRST, a.id",
                           (story_id,)).fetchall()
     return {
         **summary[0],
@@ -314,7 +317,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict:
     }
 
 
-def _title(r: sqlite3.Row) -> str:
+def _title(r) -> str:
     """The article's title, else its first line (a headline in most plain-text articles), else its id."""
     if r["title"]:
         return r["title"]
@@ -322,7 +325,7 @@ def _title(r: sqlite3.Row) -> str:
     return (first[:120] + "…" if len(first) > 120 else first) or r["id"]
 
 
-def _article_summary(r: sqlite3.Row) -> dict:
+def _article_summary(r) -> dict:
     return {"id": r["id"], "title": _title(r), "outlet": r["outlet"], "date": r["date"], "url": r["url"],
             "story": r["story"], "claims": r["claims"]}
 
@@ -343,7 +346,7 @@ def article_segments(text: str, claims: list[dict]) -> list[dict]:
     return out
 
 
-def article(db: sqlite3.Connection, article_id: str) -> dict:
+def article(db, article_id: str) -> dict:
     """An article's text with every figure marked in place, and its claims."""
     row = db.execute(f"{ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
@@ -355,7 +358,7 @@ def article(db: sqlite3.Connection, article_id: str) -> dict:
             "segments": article_segments(text, claims), **_copies(db, article_id)}
 
 
-def _copies(db: sqlite3.Connection, article_id: str) -> dict:
+def _copies(db, article_id: str) -> dict:
     """The near-duplicates linked to an article, and the exact duplicates stored as it."""
     try:
         near = [{"id": r["id"], "title": r["title"] or r["id"], "outlet": r["outlet"], "date": r["date"],
@@ -364,29 +367,29 @@ def _copies(db: sqlite3.Connection, article_id: str) -> dict:
             "ON a.id = n.other_id WHERE n.article_id = ? ORDER BY n.overlap DESC, a.id", (article_id,))]
         same = [dict(r) for r in db.execute(
             "SELECT id, source, url, outlet, date FROM duplicates WHERE same_as = ? ORDER BY id", (article_id,))]
-    except sqlite3.OperationalError:  # a database from before schema 4: nothing linked yet
+    except sqlite3.OperationalError:  # a SQLite database from before schema 4: nothing linked yet
         near, same = [], []
     return {"near_duplicates": near, "duplicates": same}
 
 
-def articles(db: sqlite3.Connection, outlet: str | None = None, story: str | None = None,
+def articles(db, outlet: str | None = None, story: str | None = None,
              date_from: str | None = None, date_to: str | None = None, page: int = 1,
              per_page: int = PER_PAGE) -> dict:
     where, args = _where([("coalesce(sa.outlet, a.outlet)", outlet), ("sa.story", story)], date_from, date_to)
-    return _page(db, f"{ARTICLE_SELECT}{where} ORDER BY coalesce(sa.date, a.date), a.id", args, page, per_page,
+    return _page(db, f"{ARTICLE_SELECT}{where} ORDER BY coalesce(sa.date, a.date) NULLS FIRST, a.id", args, page, per_page,
                  _article_summary)
 
 
-def claims(db: sqlite3.Connection, where: ClaimFilter = ClaimFilter(), page: int = 1, per_page: int = PER_PAGE) -> dict:
+def claims(db, where: ClaimFilter = ClaimFilter(), page: int = 1, per_page: int = PER_PAGE) -> dict:
     clause, args = where.where()
-    return _page(db, f"{CLAIM_SELECT}{clause} ORDER BY coalesce(sa.date, a.date), c.article_id, c.start",
+    return _page(db, f"{CLAIM_SELECT}{clause} ORDER BY coalesce(sa.date, a.date) NULLS FIRST, c.article_id, c.start",
                  args, page, per_page, _claim)
 
 
-def claimant(db: sqlite3.Connection, name: str) -> dict:
+def claimant(db, name: str) -> dict:
     """Everything one claimant is reported to have said, by day, and their timelines."""
     rows = db.execute(f"{CLAIM_SELECT} WHERE coalesce(sc.claimant, k.name) = ? "
-                      "ORDER BY coalesce(sa.date, a.date), c.article_id, c.start", (name,)).fetchall()
+                      "ORDER BY coalesce(sa.date, a.date) NULLS FIRST, c.article_id, c.start", (name,)).fetchall()
     if not rows:
         raise NotFound("claimant", name)
     items = [_claim(r) for r in rows]
@@ -398,42 +401,79 @@ def claimant(db: sqlite3.Connection, name: str) -> dict:
             "outlets": sorted({c["outlet"] for c in items if c["outlet"]}),
             "timelines": _timelines(db, "claimant = ?", (name,)),
             "conflicts": _conflicts(db, db.execute(
-                "SELECT id, body FROM conflicts WHERE json_extract(body, '$.a.claimant') = ?1 "
-                "OR json_extract(body, '$.b.claimant') = ?1 ORDER BY id", (name,)).fetchall())}
+                f"SELECT id, body FROM conflicts WHERE {_json_text(db, 'body', 'a', 'claimant')} = ? "
+                f"OR {_json_text(db, 'body', 'b', 'claimant')} = ? ORDER BY id", (name, name)).fetchall())}
+
+
+def _json_text(db, column: str, *path: str) -> str:
+    """SQL for the text at `path` in the JSON held by `column`."""
+    if db.dialect == "postgresql":
+        return f"({column}::jsonb #>> '{{{','.join(path)}}}')"
+    return f"json_extract({column}, '$.{'.'.join(path)}')"
+
+
+def search_terms(q: str) -> list[tuple[str, bool]]:
+    """The user's words, each with whether it ends in * (a prefix). Control characters (a NUL ends
+    the query string inside SQLite) are never part of a word."""
+    q = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cs") else " " for ch in q)
+    terms = []
+    for word in q.split():
+        prefix = word.endswith("*") and len(word) > 1
+        word = word.rstrip("*")
+        if word:
+            terms.append((word, prefix))
+    return terms
 
 
 def fts_query(q: str) -> str:
     """User words as an FTS5 query that cannot be a syntax error: each word a quoted term, all required;
     a trailing * keeps its prefix meaning."""
-    terms = []
-    # Control characters (a NUL ends the query string inside SQLite) are never part of a word.
-    q = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cs") else " " for ch in q)
-    for word in q.split():
-        prefix = word.endswith("*") and len(word) > 1
-        word = word.rstrip("*")
-        if word:
-            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
+    return " ".join('"' + word.replace('"', '""') + '"' + ("*" if prefix else "") for word, prefix in search_terms(q))
 
 
-def search(db: sqlite3.Connection, q: str, page: int = 1, per_page: int = PER_PAGE) -> dict:
+def ts_query(q: str) -> str:
+    """User words as a PostgreSQL tsquery that cannot be a syntax error, meaning what fts_query does."""
+    return " & ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+                      for word, prefix in search_terms(q))
+
+
+# What PostgreSQL searches: the same expressions its GIN indexes hold (crosstally/store/postgres.sql).
+ARTICLE_TSVECTOR = "to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text)"
+CLAIM_TSVECTOR = "to_tsvector('simple', c.quote || ' ' || c.sentence || ' ' || c.who)"
+HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
+
+
+def search(db, q: str, page: int = 1, per_page: int = PER_PAGE) -> dict:
     """Full-text search over articles (title and text) and claims (quote, sentence, counted group)."""
-    match = fts_query(q)
-    if not match:
+    if not search_terms(q):
         return {"q": q, "articles": _empty(per_page), "claims": _empty(per_page)}
-    # snippet() marks hits with control characters that no article keeps, so the page can mark them after escaping.
-    art_sql = ("SELECT a.id, a.title, coalesce(sa.outlet, a.outlet) AS outlet, coalesce(sa.date, a.date) AS date, "
+    columns = ("a.id, a.title, coalesce(sa.outlet, a.outlet) AS outlet, coalesce(sa.date, a.date) AS date, "
                "a.url, sa.story, substr(a.text, 1, 400) AS head, "
-               "(SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims, "
-               "snippet(articles_fts, 1, char(2), char(3), '…', 16) AS snippet "
-               "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-               "LEFT JOIN story_articles sa ON sa.article_id = a.id "
-               "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank")
-    found_articles = _page(db, art_sql, [match], page, per_page,
+               "(SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims")
+    # Hits are marked with control characters that no article keeps, so the page can mark them after escaping.
+    if db.dialect == "postgresql":
+        match = ts_query(q)
+        art_sql = (f"SELECT {columns}, ts_headline('simple', a.text, to_tsquery('simple', ?), ?) AS snippet "
+                   f"FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+                   f"WHERE {ARTICLE_TSVECTOR} @@ to_tsquery('simple', ?) "
+                   f"ORDER BY ts_rank({ARTICLE_TSVECTOR}, to_tsquery('simple', ?)) DESC, a.id")
+        art_args = [match, HEADLINE, match, match]
+        claim_sql = (f"{CLAIM_SELECT} WHERE {CLAIM_TSVECTOR} @@ to_tsquery('simple', ?) "
+                     f"ORDER BY ts_rank({CLAIM_TSVECTOR}, to_tsquery('simple', ?)) DESC, c.id")
+        claim_args = [match, match]
+    else:
+        match = fts_query(q)
+        art_sql = (f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 16) AS snippet "
+                   "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                   "LEFT JOIN story_articles sa ON sa.article_id = a.id "
+                   "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank")
+        art_args = [match]
+        claim_sql = (f"{CLAIM_SELECT} JOIN claims_fts ON claims_fts.rowid = c.id WHERE claims_fts MATCH ? "
+                     "ORDER BY claims_fts.rank")
+        claim_args = [match]
+    found_articles = _page(db, art_sql, art_args, page, per_page,
                            lambda r: {**_article_summary(r), "snippet": _snippet(r["snippet"])})
-    claim_sql = (f"{CLAIM_SELECT} JOIN claims_fts ON claims_fts.rowid = c.id WHERE claims_fts MATCH ? "
-                 "ORDER BY claims_fts.rank")
-    return {"q": q, "articles": found_articles, "claims": _page(db, claim_sql, [match], page, per_page, _claim)}
+    return {"q": q, "articles": found_articles, "claims": _page(db, claim_sql, claim_args, page, per_page, _claim)}
 
 
 def _empty(per_page: int) -> dict:
@@ -449,16 +489,16 @@ def _snippet(marked: str) -> list[dict]:
     return parts
 
 
-def facets(db: sqlite3.Connection) -> dict:
+def facets(db) -> dict:
     """The values the filters offer: measures, claimants, outlets and stories present in the database."""
     def column(sql: str) -> list[str]:
-        return [r[0] for r in db.execute(sql) if r[0] is not None]
+        return [r["v"] for r in db.execute(sql) if r["v"] is not None]
 
     return {
-        "measures": column("SELECT DISTINCT measure FROM claims ORDER BY measure"),
-        "claimants": column("SELECT claimant FROM slot_claims WHERE claimant IS NOT NULL GROUP BY claimant "
+        "measures": column("SELECT DISTINCT measure AS v FROM claims ORDER BY measure"),
+        "claimants": column("SELECT claimant AS v FROM slot_claims WHERE claimant IS NOT NULL GROUP BY claimant "
                             "ORDER BY count(*) DESC, claimant LIMIT 500"),
-        "outlets": column("SELECT DISTINCT coalesce(sa.outlet, a.outlet) FROM articles a "
+        "outlets": column("SELECT DISTINCT coalesce(sa.outlet, a.outlet) AS v FROM articles a "
                           "LEFT JOIN story_articles sa ON sa.article_id = a.id ORDER BY 1"),
-        "stories": sorted(column("SELECT DISTINCT story FROM story_articles"), key=_story_order),
+        "stories": sorted(column("SELECT DISTINCT story AS v FROM story_articles"), key=_story_order),
     }

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crosstally import __version__
-from crosstally.errors import CrosstallyError, ExtraError
+from crosstally.errors import CrosstallyError, ExtraError, InputError
 from crosstally.model import Claim
 from crosstally.settings import Settings
 
@@ -355,6 +355,45 @@ def _print_check(report) -> None:
                       escape(", ".join(dict.fromkeys(r.quote for r in reports))),
                       escape(", ".join(dict.fromkeys(r.article for r in reports))))
         console.print(t)
+
+
+@cli.command()
+@click.argument("db")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the exports and report.html [default: the database's folder; crosstally-out for "
+                   "PostgreSQL].")
+@click.option("--all", "everything", is_flag=True,
+              help="Extract every article again, not only those an older extractor version read.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+@model_option
+@click.option("--meta", default=None, type=click.Path(dir_okay=False),
+              help="JSON Lines of article metadata, as for `crosstally run`.")
+@click.option("--quiet", is_flag=True, help="Print only the totals.")
+def reprocess(db: str, out_dir: str | None, everything: bool, jobs: int, model: str | None, meta: str | None,
+              quiet: bool) -> None:
+    """Extract the articles stored in DB again with this version of crosstally, replacing their
+    claims, then regroup the stories and rewrite the exports. DB is a crosstally.db, the folder of a
+    run or a postgresql:// URL. Only articles an older extractor read are redone, unless --all."""
+    from crosstally.runner import extractor_version
+    from crosstally.runner import reprocess as reprocess_job
+    from crosstally.store import describe, is_postgres_url
+
+    if is_postgres_url(db):
+        target, out = db, out_dir or "crosstally-out"
+    else:
+        path = Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db)
+        if not path.is_file():
+            raise InputError(db, "no such database", hint="crosstally run ... --out DIR writes DIR/crosstally.db")
+        target, out = str(path), out_dir or str(path.parent)
+    report = reprocess_job(target, out, _settings(jobs=jobs, model=model, meta=meta), everything=everything)
+    if not quiet:
+        _print_articles(report)
+    console.print(f"[bold]{len(report.results)}[/] articles extracted again with {extractor_version()}, "
+                  f"{len(report.unchanged)} already read by it; {report.total_claims} claims in the store.")
+    kinds = Counter(c["kind"] for c in report.analysis.conflicts)
+    console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
+                  f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
+    console.print(f"updated {escape(describe(target))}; wrote the exports and report.html in {escape(out)}")
 
 
 @cli.command()

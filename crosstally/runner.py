@@ -123,6 +123,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
     web = Web(settings, known=store.validators)
     report = RunReport(out_dir=out)
     run_id = store.start_run(list(paths), __version__)
+    version = extractor_version()
     try:
         _fingerprint_older_articles(store)
         pending: dict[str, Validators | None] = {}  # article id -> the fetch it came from
@@ -161,27 +162,62 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         for article, (claims, fp) in extract_articles(fresh(), settings):
             near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
                 if fp else []
-            store.save_article(article, claims, run_id, extractor_version(), fetch=pending.pop(article.id, None),
+            store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
                                fingerprint=fp, near=near)
             report.near_duplicates += len(near)
             report.results.append(ArticleResult(article, claims))
         for article, same, fetch in repeats:
             store.save_duplicate(article, same, fetch)
-        # Read the stored claims once: the exports and the story stage all need every one of them.
-        stored = list(store.claims())
-        report.total_claims = write_claims_jsonl(stored, out / "claims.jsonl")
-        write_claims_csv(stored, out / "claims.csv")
-        report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored,
-                                  store.near_duplicate_pairs())
-        store.save_analysis(report.analysis)
-        write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
-        write_stories_jsonl(report.analysis, out / "stories.jsonl")
-        write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
-        write_report(store.db, out / "report.html")
-        store.finish_run(run_id, report.inputs, len(report.results),
-                         sum(len(r.claims) for r in report.results), len(report.rejects))
+        _finish(store, run_id, report, settings)
     finally:
         web.close()
+        store.close()
+    return report
+
+
+def _finish(store: SQLStore, run_id: int, report: RunReport, settings: Settings) -> None:
+    """The story stage over everything stored, then the exports and the report, and the run's record."""
+    out = report.out_dir
+    # Read the stored claims once: the exports and the story stage all need every one of them.
+    stored = list(store.claims())
+    report.total_claims = write_claims_jsonl(stored, out / "claims.jsonl")
+    write_claims_csv(stored, out / "claims.csv")
+    report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored, store.near_duplicate_pairs())
+    store.save_analysis(report.analysis)
+    write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
+    write_stories_jsonl(report.analysis, out / "stories.jsonl")
+    write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
+    write_report(store.db, out / "report.html")
+    store.finish_run(run_id, report.inputs, len(report.results), sum(len(r.claims) for r in report.results),
+                     len(report.rejects))
+
+
+def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = None, everything: bool = False,
+              progress: Callable[[str], None] | None = None) -> RunReport:
+    """Extract the stored articles again with this extractor, replacing their claims: those an
+    older (or unrecorded) extractor version read, or every one with `everything`. Each article's
+    new claims are stored in one transaction, so an interrupted reprocess loses nothing and the
+    next one carries on where it stopped. Then the story stage and the exports, as a run ends."""
+    settings = settings or Settings()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    store = open_store(db)
+    report = RunReport(out_dir=out)
+    version = extractor_version()
+    try:
+        run_id = store.start_run(["reprocess"], __version__)
+        ids = store.read_by(None if everything else version)
+        current = set(ids)
+        report.unchanged = [i for i in store.read_by(None) if i not in current]
+        # Articles are read one at a time as extraction asks for them: memory holds a few chunks.
+        articles = (a for a in map(store.article, ids) if a is not None)
+        for article, (claims, _) in extract_articles(articles, settings):
+            store.replace_claims(article.id, claims, version)
+            report.results.append(ArticleResult(article, claims))
+            if progress:
+                progress(article.id)
+        _finish(store, run_id, report, settings)
+    finally:
         store.close()
     return report
 

@@ -9,8 +9,10 @@ from crosstally.errors import ExtraError, InputError
 from crosstally.store.sql import SCHEMA_VERSION, SQLStore, check_crosstally, script
 
 MIGRATIONS: list[tuple[int, str, str]] = [
-    (SCHEMA_VERSION, "schema 4 for PostgreSQL", script("postgres.sql")),
+    (4, "schema 4 for PostgreSQL", script("postgres.sql")),
+    (5, "the extractor version that read each article", script("version.sql")),
 ]
+assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 SCHEMES = ("postgresql://", "postgres://")
 
 

@@ -14,7 +14,7 @@ from crosstally.ingest.dedup import Fingerprint
 from crosstally.model import Article, Claim, Reject, Validators
 
 # The schema version this crosstally reads and writes; both stores migrate up to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CORE_TABLES = {"migrations", "articles", "claims"}
 
 
@@ -42,6 +42,11 @@ def claim_from_row(r) -> Claim:
         "claimant": r["claimant"], "via": r["via"], "modality": r["modality"],
         "in_headline": bool(r["in_headline"]),
     })
+
+
+def _article(r) -> Article:
+    return Article(id=r["id"], text=r["text"], source=r["source"], title=r["title"], outlet=r["outlet"],
+                   date=r["date"], url=r["url"], credits=tuple(json.loads(r["credits"] or "[]")), format=r["format"])
 
 
 def check_crosstally(db, target: str) -> None:
@@ -155,17 +160,11 @@ class SQLStore:
         self.db.execute("DELETE FROM duplicates WHERE id = ?", (article.id,))
         self.db.execute(
             "INSERT INTO articles (id, hash, source, title, outlet, date, url, credits, format, text, "
-            "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "run_id, ingested_at, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.hash, article.source, article.title, article.outlet, article.date,
-             article.url, json.dumps(list(article.credits)), article.format, article.text, run_id, _now()))
-        for c in claims:
-            self.db.execute(
-                'INSERT INTO claims (article_id, quote, sentence, start, "end", value, low, high, qualifier, '
-                "measure, who, claimant_id, via, modality, in_headline, extractor_version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (c.article, c.quote, c.sentence, c.start, c.end, c.value, c.low, c.high, c.qualifier.value,
-                 c.measure.value, c.who, self._claimant_id(c.claimant), c.via, c.modality.value,
-                 int(c.in_headline), version))
+             article.url, json.dumps(list(article.credits)), article.format, article.text, run_id, _now(),
+             version))
+        self._insert_claims(claims, version)
         if fingerprint is not None:
             self._save_fingerprint(article.id, fingerprint)
         self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?, ?) ON CONFLICT (article_id, other_id) "
@@ -174,6 +173,38 @@ class SQLStore:
                              for row in ((article.id, other, share), (other, article.id, share))])
         if fetch is not None:
             self.remember_fetch(fetch, article.id)
+
+    def _insert_claims(self, claims: list[Claim], version: str) -> None:
+        for c in claims:
+            self.db.execute(
+                'INSERT INTO claims (article_id, quote, sentence, start, "end", value, low, high, qualifier, '
+                "measure, who, claimant_id, via, modality, in_headline, extractor_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (c.article, c.quote, c.sentence, c.start, c.end, c.value, c.low, c.high, c.qualifier.value,
+                 c.measure.value, c.who, self._claimant_id(c.claimant), c.via, c.modality.value,
+                 int(c.in_headline), version))
+
+    def replace_claims(self, article_id: str, claims: list[Claim], version: str) -> None:
+        """Replace a stored article's claims with these, made by extractor `version`, in one
+        transaction; the article, its fingerprint and its links stay as they are."""
+        self._pending_ids.clear()
+        try:
+            with self.transaction():
+                self.db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+                self._insert_claims(claims, version)
+                self.db.execute("UPDATE articles SET extractor_version = ? WHERE id = ?", (version, article_id))
+            self._claimant_ids.update(self._pending_ids)
+        finally:
+            self._pending_ids.clear()
+
+    def read_by(self, version: str | None = None) -> list[str]:
+        """Ids of the stored articles, in order: all of them, or those an extractor other than
+        `version` read (or one no record names)."""
+        if version is None:
+            return [r["id"] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+        return [r["id"] for r in self.db.execute(
+            "SELECT id FROM articles WHERE extractor_version IS NULL OR extractor_version != ? ORDER BY id",
+            (version,))]
 
     def remember_fetch(self, fetch: Validators, article_id: str) -> None:
         """Record the validators of the page that became `article_id` (an article or a duplicate)."""
@@ -253,9 +284,11 @@ class SQLStore:
 
     def articles(self) -> Iterator[Article]:
         for r in self.db.execute("SELECT * FROM articles ORDER BY id"):
-            yield Article(id=r["id"], text=r["text"], source=r["source"], title=r["title"], outlet=r["outlet"],
-                          date=r["date"], url=r["url"], credits=tuple(json.loads(r["credits"] or "[]")),
-                          format=r["format"])
+            yield _article(r)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
 
     def save_analysis(self, analysis) -> None:
         """Replace the story stage's tables with this analysis, in one transaction."""

@@ -14,6 +14,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (2, "stories, claimant aliases, conflicts", script("stories.sql")),
     (3, "slots, timelines, full-text search", script("views.sql")),
     (4, "fetch validators, duplicates, near-duplicates", script("sources.sql")),
+    (5, "the extractor version that read each article", script("version.sql")),
 ]
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 

@@ -399,32 +399,45 @@ def reprocess(db: str, out_dir: str | None, everything: bool, jobs: int, model: 
 @cli.command()
 @click.argument("db")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; only loopback addresses are allowed for now.")
+              help="Address to listen on. Any but a loopback address needs --token.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
-def serve(db: str, host: str, port: int) -> None:
+@click.option("--token", envvar="CROSSTALLY_TOKEN", default=None, metavar="TOKEN",
+              help="A secret every request must present (Authorization: Bearer TOKEN, or a link with "
+                   "?token=TOKEN once). Also read from $CROSSTALLY_TOKEN.")
+def serve(db: str, host: str, port: int, token: str | None) -> None:
     """Browse a database in a local web app: stories, conflicts, claimants, articles, search,
-    and a JSON API (/openapi.json). DB is a crosstally.db, the folder of a run or a postgresql:// URL; it is opened read-only."""
+    and a JSON API (/openapi.json). DB is a crosstally.db, the folder of a run or a postgresql:// URL;
+    it is opened read-only."""
     import ipaddress
 
     try:
         import uvicorn
 
-        from crosstally.web.app import create_app
+        from crosstally.web.app import check_token, create_app
     except ImportError as e:
         raise ExtraError("web", e.name) from None
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
-    if not loopback:
-        raise click.BadParameter(f"{host} is not a loopback address; the app has no access control yet, so it "
-                                 "listens on this machine only", param_hint="--host")
+    if not loopback and token is None:
+        raise click.BadParameter(f"{host} is not a loopback address: others could reach the app, so give it a token "
+                                 "(--token or $CROSSTALLY_TOKEN)", param_hint="--host")
+    if token is not None:
+        try:
+            check_token(token)
+        except ValueError as e:
+            raise click.BadParameter(f"{e}; make one with: python -c \"import secrets; "
+                                     f"print(secrets.token_urlsafe())\"", param_hint="--token") from None
     from crosstally.store import describe, is_postgres_url
 
     target = db if is_postgres_url(db) else str(Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db))
-    app = create_app(target)
-    console.print(f"serving {escape(describe(target))} read-only at http://{host}:{port}/  (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(target, token=token)
+    guard = "; every request must present the token" if token else ""
+    console.print(f"serving {escape(describe(target))} read-only at http://{host}:{port}/{guard}  (Ctrl-C stops)")
+    # Keep-alive connections idle for up to 30 s: under load a client's next request can arrive
+    # after uvicorn's default 5 s, on a connection the server is closing.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 @cli.command(name="eval")

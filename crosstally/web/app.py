@@ -3,6 +3,7 @@ web app over a database opened read-only. Every page has a JSON twin at the same
 rendering the same dict; /openapi.json describes them all."""
 from __future__ import annotations
 
+import hmac
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -13,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import AfterValidator
 from starlette.exceptions import HTTPException
 
@@ -74,9 +75,36 @@ def _connector(target: str) -> Callable[[], object]:
     return partial(sqlite.connect, target, read_only=True, threads=True)
 
 
-def create_app(db_path: str) -> FastAPI:
+MIN_TOKEN = 16  # characters; `python -c "import secrets; print(secrets.token_urlsafe())"` makes 43
+TOKEN_COOKIE = "crosstally_token"
+
+
+def check_token(token: str) -> str:
+    if len(token) < MIN_TOKEN or not token.isprintable() or token != token.strip():
+        raise ValueError(f"a token must be at least {MIN_TOKEN} printable characters, with no spaces around it")
+    return token
+
+
+def _given_token(request: Request) -> str | None:
+    """The token a request presents: `Authorization: Bearer ...`, else the cookie a link with
+    ?token=... set, else that query parameter."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials:
+        return credentials.strip()
+    return request.cookies.get(TOKEN_COOKIE) or request.query_params.get("token")
+
+
+def _same(given: str | None, token: str) -> bool:
+    # Constant time: how long the comparison takes says nothing of how much of the token was right.
+    return given is not None and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+def create_app(db_path: str, token: str | None = None) -> FastAPI:
     """The app over one database (a SQLite file or a postgresql:// URL); the database is checked
-    now, so a bad path fails before serving."""
+    now, so a bad path fails before serving. With `token`, every request must present it (see
+    `_given_token`); the stylesheet alone is public, so the page that asks for it has its style."""
+    if token is not None:
+        check_token(token)
     views.open_db(db_path).close()
     app = FastAPI(title="crosstally", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
@@ -97,22 +125,44 @@ def create_app(db_path: str) -> FastAPI:
         return HTMLResponse(html)
 
     @app.middleware("http")
-    async def headers_and_empty_params(request: Request, call_next):
+    async def every_request(request: Request, call_next):
+        """The token, then the query's shape, then the view; the security headers on every response."""
+        response = await guarded(request, call_next)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if token is not None:
+            response.headers["Cache-Control"] = "no-store"  # nothing behind the token kept by shared caches
+        return response
+
+    async def guarded(request: Request, call_next) -> Response:
+        if token is not None and request.url.path != "/static/style.css":
+            if not _same(_given_token(request), token):
+                response = problem(request, 401, "token required",
+                                   "this server asks for its token: send Authorization: Bearer TOKEN, or open "
+                                   "a link with ?token=TOKEN once")
+                response.headers["WWW-Authenticate"] = 'Bearer realm="crosstally"'
+                return response
+            if "token" in request.query_params:
+                # The token leaves the address bar (and history) at once, and lives on in a cookie.
+                kept = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "token"]
+                response = RedirectResponse(request.url.path + (f"?{urlencode(kept)}" if kept else ""), 303)
+                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict",
+                                    secure=request.url.scheme == "https")
+                return response
+        return await params(request, call_next)
+
+    async def params(request: Request, call_next) -> Response:
         # An HTML form sends an unset filter as `name=`: on a page that means "any", as if it were
         # absent. The JSON API takes its parameters exactly as its schema says.
         pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
         if repeated:  # every parameter takes one value; which of several was meant is anyone's guess
-            response = problem(request, 422, "invalid parameter", f"{', '.join(repeated)}: given more than once")
-        else:
-            if not _wants_json(request):
-                kept = [(k, v) for k, v in pairs if v != ""]
-                request.scope["query_string"] = urlencode(kept).encode("latin-1")
-            response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+            return problem(request, 422, "invalid parameter", f"{', '.join(repeated)}: given more than once")
+        if not _wants_json(request):
+            kept = [(k, v) for k, v in pairs if v != ""]
+            request.scope["query_string"] = urlencode(kept).encode("latin-1")
+        return await call_next(request)
 
     def problem(request: Request, status: int, title: str, detail: str) -> Response:
         if _wants_json(request) or request.url.path == "/openapi.json":

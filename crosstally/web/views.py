@@ -151,8 +151,9 @@ def totals(db) -> dict:
 
 
 def _story_summaries(db, ids: list[str] | None = None) -> list[dict]:
-    where = f" WHERE sa.story IN ({','.join('?' * len(ids))})" if ids is not None else ""
-    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story NULLS FIRST, coalesce(sa.date, a.date) NULLS FIRST, a.id",
+    # An article a run is storing has no story until the run's story stage commits: left out till then.
+    where = f" WHERE sa.story IN ({','.join('?' * len(ids))})" if ids is not None else " WHERE sa.story IS NOT NULL"
+    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story, coalesce(sa.date, a.date) NULLS FIRST, a.id",
                       ids or []).fetchall()
     by_story: dict[str, list] = defaultdict(list)
     for r in rows:

@@ -91,8 +91,37 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in ABBREVIATIONS
 
 
+# No sentence of news prose runs to a thousand characters (the longest in our corpora are under
+# 300); a longer run is a list, a table flattened to text or markup debris. It is cut into pieces
+# of at most this length, at a clause boundary where there is one, so that the parse and every
+# search within a sentence stay bounded, and each figure keeps the words around it.
+MAX_SENTENCE = 1000
+CLAUSE_BREAK = re.compile(r"[;,:]\s|\s[–—]\s")
+
+
+def cap_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] in pieces of at most MAX_SENTENCE characters: cut after the last clause
+    break of each piece's second half, else at its last space, else (no space at all) anywhere."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, start + MAX_SENTENCE // 2, limit)]
+        cut = breaks[-1] if breaks else text.rfind(" ", start + 1, limit) + 1 or limit
+        pieces.append(_trim(text, start, cut))
+        start = cut
+    pieces.append(_trim(text, start, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of text[start:end] (one paragraph)."""
+    """Sentence spans of text[start:end] (one paragraph), none longer than MAX_SENTENCE."""
+    spans = _sentences(text, start, end)
+    if all(e - s <= MAX_SENTENCE for s, e in spans):
+        return spans
+    return [piece for s, e in spans for piece in cap_sentence(text, s, e)]
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cursor = start
     for m in BOUNDARY.finditer(text, start, end):
@@ -204,7 +233,7 @@ def layout(text: str, title: str | None = None, sentences: bool = True) -> Layou
         if not sentences:
             continue
         in_title = out.title_span is not None and s < out.title_span[1] and out.title_span[0] < e
-        spans = [(s, e)] if in_title else split_sentences(text, s, e)
+        spans = cap_sentence(text, s, e) if in_title else split_sentences(text, s, e)
         out.sentences.extend(Sentence(a, b, para, in_title) for a, b in spans)
     out.credits = tuple(dict.fromkeys(credits))
     return out

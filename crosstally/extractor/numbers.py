@@ -53,8 +53,19 @@ class Figure:
     qualifier: Qualifier
 
 
+# No reported count reaches a trillion (there are eight billion people); a longer string of digits
+# is an identifier, a phone number or noise, and past 308 digits it is not even a finite float.
+MAX_VALUE = 1e12
+
+
 def parse_number(text: str) -> float | None:
-    """The value of a number written in digits, words, or both ("1.5 million")."""
+    """The value of a number written in digits, words, or both ("1.5 million"); None for what is
+    not a number, or not one a report could count (MAX_VALUE and beyond)."""
+    value = _number(text)
+    return value if value is not None and value < MAX_VALUE else None
+
+
+def _number(text: str) -> float | None:
     t = text.strip().lower().replace("\u00a0", " ")
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(hundred|thousand|million|billion|mn|bn)?", t)
     if m:

@@ -61,9 +61,9 @@ def read_bytes(data: bytes, article_id: str, source: str, settings: Settings, ht
 
 
 def _binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
+    if b"\x00" in data:  # anywhere: no text holds a NUL, and PostgreSQL cannot store one
         return True
+    head = data[:8192]
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > len(head) * 0.05
 

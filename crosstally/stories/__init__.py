@@ -6,6 +6,7 @@ the size of the largest slot, not with the corpus.
 """
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ from crosstally.stories.timeline import (
     is_revision,
 )
 from crosstally.stories.words import STORY_LEXICON, words
+
+log = logging.getLogger(__name__)
 
 # Measures whose count is a running total, given as of a day; a crowd is counted once per event.
 EVENT_MEASURES = frozenset({"attended"})
@@ -225,6 +228,12 @@ def _side(c: Claim, claimant: str | None) -> dict:
     return {"article": c.article, "quote": c.quote, "start": c.start, "value": value, "claimant": claimant}
 
 
+# One quantity is reported as a handful of figures (at most nine in our corpora), never a hundred:
+# a slot with more is a table or a list the grouping could not tell apart, and comparing every
+# pair of its figures would cost their square for conflicts nobody could read.
+MAX_FIGURES = 100
+
+
 def _conflicts(slot: Slot, claimant_of, revisions, copy_of) -> list[dict]:
     """Conflicting pairs of one slot, one line per pair of speakers (dispute), per speaker and pair
     of values (inconsistency), per pair of values (discrepancy); `pairs` counts the claim pairs.
@@ -238,6 +247,10 @@ def _conflicts(slot: Slot, claimant_of, revisions, copy_of) -> list[dict]:
             key = (claimant_of[(c.article, c.start)], c.qualifier.value, c.value, c.low,
                    (c.article, c.start) in revisions)
             figures[key].append(c)
+    if len(figures) > MAX_FIGURES:
+        log.warning("slot %s (%s) has %d distinct figures: a list of things, not one quantity; not compared",
+                    slot.id, slot.label, len(figures))
+        return []
     found: dict[tuple, dict] = {}
     keys = list(figures)
     for i, fa in enumerate(keys):
@@ -311,10 +324,14 @@ def outlets_per_figure(story: Story, slot: Slot, claimant_of) -> list[dict]:
     figures: dict[tuple, list[Claim]] = defaultdict(list)
     for c in slot.claims:
         figures[(claimant_of[(c.article, c.start)], c.qualifier.value, c.value, c.low)].append(c)
+    by_speaker: dict[str | None, list[tuple]] = defaultdict(list)
+    for key in figures:
+        by_speaker[key[0]].append(key)
     rows = []
     for key, claims in figures.items():
-        agreeing = {c.article for other, cs in figures.items() if other[0] == key[0] and agree(claims[0], cs[0])
-                    for c in cs}
+        # A speaker with more than MAX_FIGURES figures here is a list: each figure stands alone.
+        others = by_speaker[key[0]] if len(by_speaker[key[0]]) <= MAX_FIGURES else [key]
+        agreeing = {c.article for other in others if agree(claims[0], figures[other][0]) for c in figures[other]}
         rows.append({"claimant": key[0], "quote": claims[0].quote, "value": key[2], "qualifier": key[1],
                      "low": claims[0].low, "high": claims[0].high,
                      "articles": sorted({c.article for c in claims}),

@@ -57,6 +57,7 @@ def test_with_a_token_every_request_must_present_it(served):
     # A link with the token: redirected to the same address without it, and remembered in a cookie.
     r = client.get(f"/claims?measure=killed&token={TOKEN}")
     assert r.status_code == 303 and r.headers["location"] == "/claims?measure=killed"
+    assert client.get(f"/%2Felsewhere.example/x?token={TOKEN}").headers["location"] == "/elsewhere.example/x"
     cookie = r.headers["set-cookie"]
     assert f"{TOKEN_COOKIE}={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     browser = TestClient(create_app(str(served / "crosstally.db"), token=TOKEN))

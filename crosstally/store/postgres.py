@@ -115,8 +115,11 @@ class PostgresStore(SQLStore):
         self.db.execute("LOCK TABLE migrations IN EXCLUSIVE MODE")
 
     def _clear_analysis(self) -> None:
-        # As SQLite's do once their table is empty, conflict ids start again from 1.
-        self.db.execute(f"TRUNCATE {', '.join(self.ANALYSIS_TABLES)} RESTART IDENTITY")
+        super()._clear_analysis()
+        # As SQLite's do once their table is empty, conflict ids start again from 1. DELETE and
+        # setval, not TRUNCATE: readers (crosstally serve) keep reading the last analysis meanwhile.
+        for table, column in (("conflicts", "id"), ("timelines", "rowid")):
+            self.db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), 1, false)")
 
 
 def open_read_only(url: str) -> PostgresConnection:

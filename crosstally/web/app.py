@@ -146,7 +146,9 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             if "token" in request.query_params:
                 # The token leaves the address bar (and history) at once, and lives on in a cookie.
                 kept = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "token"]
-                response = RedirectResponse(request.url.path + (f"?{urlencode(kept)}" if kept else ""), 303)
+                # One leading slash: "//host/..." would send the browser to another site.
+                path = "/" + request.url.path.lstrip("/")
+                response = RedirectResponse(path + (f"?{urlencode(kept)}" if kept else ""), 303)
                 response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict",
                                     secure=request.url.scheme == "https")
                 return response

@@ -45,9 +45,9 @@ def write_corpus(folder: Path) -> int:
     return len(list(sample_dir().iterdir())) + len(TOWNS)
 
 
-def crosstally_run(corpus: Path, out: Path) -> subprocess.Popen:
+def crosstally_run(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "crosstally.cli", "run", str(corpus), "--out", str(out),
-                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--quiet", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def stored(db: Path) -> int:
@@ -62,17 +62,28 @@ def stored(db: Path) -> int:
         return -1
 
 
-def kill_when(process: subprocess.Popen, db: Path, articles: int, timeout: float = 120) -> int:
+def stored_in_postgres(url: str) -> int:
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as con:
+            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except psycopg.Error:
+        return -1
+
+
+def kill_when(process: subprocess.Popen, db: Path, articles: int, timeout: float = 120, count=None) -> int:
     """SIGKILL the run once `articles` are stored (0: as soon as its database appears); returns how
-    many were stored when it died."""
+    many were stored when it died. `count` reads how many are stored (SQLite's file by default)."""
+    count = count or (lambda: stored(db))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        if (articles == 0 and db.exists()) or (articles > 0 and stored(db) >= articles):
+        if (articles == 0 and db.exists()) or (articles > 0 and count() >= articles):
             break
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    return stored(db)
+    return count()
 
 
 def contents(db: Path) -> dict:
@@ -122,14 +133,14 @@ def corpus(tmp_path_factory):
     reference = root / "reference"
     process = crosstally_run(root / "in", reference)
     assert process.wait(timeout=300) == 0, process.stderr.read().decode()
-    return root / "in", count, contents(reference / "crosstally.db")
+    return root / "in", count, contents(reference / "crosstally.db"), reference
 
 
 # Where the run dies: as its database appears (mid-migration), after the first article, half-way,
 # and once every article is stored (duplicates, story stage, exports and report still to come).
 @pytest.mark.parametrize("at", ["start", "first", "half", "all"])
 def test_a_killed_run_run_again_ends_as_an_uninterrupted_one(corpus, tmp_path, at):
-    folder, count, expected = corpus
+    folder, count, expected, _ = corpus
     assert len(expected["articles"]) == count and expected["duplicates"] and expected["claims"]
     out = tmp_path / "out"
     threshold = {"start": 0, "first": 1, "half": count // 2, "all": count}[at]
@@ -142,3 +153,22 @@ def test_a_killed_run_run_again_ends_as_an_uninterrupted_one(corpus, tmp_path, a
     assert again.wait(timeout=300) == 0, again.stderr.read().decode()
     assert contents(out / "crosstally.db") == expected
     assert not os.path.exists(out / "crosstally.db-journal")
+
+
+def test_a_run_killed_half_way_into_postgresql_ends_as_an_uninterrupted_one(corpus, tmp_path, pg_url):
+    folder, count, expected, reference = corpus
+    out = tmp_path / "out"
+    died_with = kill_when(crosstally_run(folder, out, "--db", pg_url), out / "none", count // 2,
+                          count=lambda: stored_in_postgres(pg_url))
+    assert count // 2 <= died_with < count
+    again = crosstally_run(folder, out, "--db", pg_url)
+    assert again.wait(timeout=300) == 0, again.stderr.read().decode()
+    for name in ("claims.jsonl", "conflicts.jsonl", "stories.jsonl", "rejects.jsonl"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    import psycopg
+
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(expected["articles"])
+        assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == len(expected["duplicates"])
+        assert con.execute("SELECT count(*) FROM near_duplicates").fetchone()[0] == len(expected["near"])
+        assert con.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == len(expected["bands"])

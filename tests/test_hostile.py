@@ -55,6 +55,7 @@ def test_every_hostile_input_is_stored_or_rejected_with_its_reason(hostile):
         else:
             assert name not in texts and outcome in rejects.get(name, ""), (name, rejects.get(name))
     assert set(rejects) | set(texts) == set(expect)
+    assert "Mme Hélène Côté" in texts["latin1"] and "Über 40 Verletzte" in texts["mixed-encodings"]
 
     # Every figure's offsets slice its quote out of the stored text; no value is beyond counting;
     # the exports are strict JSON (no NaN or Infinity).

@@ -87,6 +87,10 @@ def decode(data: bytes, source: str, charset: str | None = None) -> str | InputE
         if _UTF8_MULTIBYTE.search(data):
             return InputError(source, f"invalid UTF-8 at byte {e.start}",
                               hint="re-save the file as UTF-8")
+    western = _western(data)
+    if western is not None:
+        log.info("%s: decoded as windows-1252", source)
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -94,6 +98,26 @@ def decode(data: bytes, source: str, charset: str | None = None) -> str | InputE
         return InputError(source, "not valid UTF-8 and no other text encoding fits")
     log.info("%s: decoded as %s", source, best.encoding)
     return str(best)
+
+
+# What windows-1252 gives English-language news beyond ASCII: accented Latin letters and typographic
+# punctuation. charset-normalizer, guessing from a few accented names, can pick another single-byte
+# code page and turn "Hélène" into "HťlŤne"; unlabelled legacy text is windows-1252 first (as
+# browsers take it) when it reads as such.
+_WESTERN = re.compile(r"[\x00-\x7f\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2022]*")
+
+
+def _western(data: bytes) -> str | None:
+    """The bytes as windows-1252 when they are mostly ASCII (nine letters in ten or more) and every
+    other character is a Latin letter or common punctuation; else None."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or sum(ch.isascii() for ch in letters) < 0.9 * len(letters) or not _WESTERN.fullmatch(text):
+        return None
+    return text
 
 
 def _from_text(text: str, article_id: str, source: str) -> Article | InputError:

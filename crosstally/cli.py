@@ -149,11 +149,15 @@ def _totals(report) -> str:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--every", "every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h, 1h30m.")
-@click.option("--db", default="crosstally-out/crosstally.db", show_default=True, type=click.Path(dir_okay=False),
-              help="The database to keep current; the exports and report.html are written beside it.")
+@click.option("--db", default="crosstally-out/crosstally.db", show_default=True,
+              help="The database to keep current: a SQLite file or a postgresql:// URL.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the exports and report.html [default: the database's folder; crosstally-out for "
+                   "PostgreSQL].")
 @click.option("--cycles", default=None, type=click.IntRange(1), help="Stop after this many polls (default: until Ctrl-C).")
 @ingest_options
-def watch(sources: tuple[str, ...], every: str, db: str, cycles: int | None, **options) -> None:
+def watch(sources: tuple[str, ...], every: str, db: str, out_dir: str | None, cycles: int | None,
+          **options) -> None:
     """Follow a developing story: poll SOURCES (feeds, URLs, files, folders) every interval, ingest
     what is new and print each new conflict as it appears. Ctrl-C stops after the current article;
     a restart carries on from the database."""
@@ -166,7 +170,10 @@ def watch(sources: tuple[str, ...], every: str, db: str, cycles: int | None, **o
 
     interval = parse_every(every)
     settings = _settings(**options)
-    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    from crosstally.store import describe, is_postgres_url
+
+    if not is_postgres_url(db):
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
 
     def interrupted(signum, frame) -> None:
@@ -187,13 +194,13 @@ def watch(sources: tuple[str, ...], every: str, db: str, cycles: int | None, **o
             console.print(f"[bold red]new {c['kind']}[/] {escape(c['story'])} · {escape(c['slot'])}: {escape(c['why'])}")
 
     console.print(f"watching {len(sources)} source{'s' * (len(sources) != 1)} every {escape(every)} into "
-                  f"{escape(db)}  (Ctrl-C stops)")
+                  f"{escape(describe(db))}  (Ctrl-C stops)")
     try:
-        polls = watch_job(list(sources), db, settings, interval, cycles, on_poll, stop)
+        polls = watch_job(list(sources), db, settings, interval, cycles, on_poll, stop, out_dir=out_dir)
     except KeyboardInterrupt:
         err.print("stopped at once; every article stored so far is whole")
         sys.exit(130)
-    console.print(f"stopped after {polls} poll{'s' * (polls != 1)}; {escape(db)} is current")
+    console.print(f"stopped after {polls} poll{'s' * (polls != 1)}; {escape(describe(db))} is current")
 
 
 def _claims_table(claims: list[Claim]) -> Table:

@@ -43,16 +43,23 @@ def conflict_key(c: dict) -> tuple:
     return (c["kind"], c["a"]["article"], c["a"]["start"], c["b"]["article"], c["b"]["start"])
 
 
-def stored_conflicts(db: Path) -> set[tuple]:
+def stored_conflicts(db: str | Path) -> set[tuple]:
+    """The conflicts the database holds now (none when it does not exist yet)."""
     import json
     import sqlite3
 
-    if not db.is_file():
+    from crosstally.errors import InputError
+    from crosstally.store import is_postgres_url, open_read_only
+
+    if not is_postgres_url(str(db)) and not Path(db).is_file():
         return set()
-    con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {conflict_key(json.loads(body)) for (body,) in con.execute("SELECT body FROM conflicts")}
-    except sqlite3.OperationalError:  # a database from before conflicts were stored
+        con = open_read_only(str(db))
+    except InputError:  # an empty PostgreSQL database, before the first poll makes the tables
+        return set()
+    try:
+        return {conflict_key(json.loads(r["body"])) for r in con.execute("SELECT body FROM conflicts")}
+    except sqlite3.OperationalError:  # a SQLite database from before conflicts were stored
         return set()
     finally:
         con.close()
@@ -67,17 +74,22 @@ class Poll:
 
 
 def watch(paths: list[str], db: str | Path, settings: Settings, every: float, cycles: int | None = None,
-          on_poll: Callable[[Poll], None] = lambda poll: None, stop: threading.Event | None = None) -> int:
-    """Poll `paths` into `db` every `every` seconds until `stop` is set (or `cycles` polls are
-    done); returns the number of polls. Exports are written next to the database."""
-    db = Path(db)
+          on_poll: Callable[[Poll], None] = lambda poll: None, stop: threading.Event | None = None,
+          out_dir: str | Path | None = None) -> int:
+    """Poll `paths` into `db` (a SQLite file or a postgresql:// URL) every `every` seconds until
+    `stop` is set (or `cycles` polls are done); returns the number of polls. Exports are written
+    into `out_dir`, by default next to a SQLite database."""
+    from crosstally.store import is_postgres_url
+
+    if out_dir is None:
+        out_dir = "crosstally-out" if is_postgres_url(str(db)) else Path(db).parent
     stop = stop or threading.Event()
     n = 0
     while not stop.is_set() and (cycles is None or n < cycles):
         n += 1
         started = time.time()
         known = stored_conflicts(db)
-        report = run(paths, db.parent, settings, db=db, should_stop=stop.is_set)
+        report = run(paths, out_dir, settings, db=db, should_stop=stop.is_set)
         fresh = [c for c in report.analysis.conflicts if conflict_key(c) not in known]
         on_poll(Poll(n, started, report, fresh))
         if cycles is not None and n >= cycles:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -142,3 +144,20 @@ def test_a_postgresql_database_that_is_not_crosstallys_is_refused(postgres, pg_u
         db.execute("CREATE TABLE articles (id TEXT)")
     with pytest.raises(InputError, match="not a crosstally database"):
         open_read_only(pg_url)
+
+
+def test_watch_keeps_a_postgresql_database_current(tmp_path, pg_url):
+    from crosstally.settings import Settings
+    from crosstally.watch import watch
+
+    polls = []
+    assert watch([str(sample_dir())], pg_url, Settings(), every=0.1, cycles=2, on_poll=polls.append,
+                 out_dir=tmp_path / "out") == 2
+    assert len(polls[0].report.results) == 4 and polls[0].new_conflicts
+    assert polls[1].report.results == [] and polls[1].new_conflicts == [], "nothing is reported twice"
+    assert (tmp_path / "out" / "report.html").exists()
+    # The command installs signal handlers, so it runs in a process of its own.
+    r = subprocess.run([sys.executable, "-m", "crosstally.cli", "watch", str(sample_dir()), "--db", pg_url,
+                        "--out", str(tmp_path / "o2"), "--cycles", "1"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "0 new conflicts" in r.stdout and "4 unchanged" in r.stdout and "postgresql://" in r.stdout

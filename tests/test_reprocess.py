@@ -48,3 +48,20 @@ def test_reprocess_redoes_what_an_older_extractor_read(tmp_path):
 def test_reprocess_names_a_missing_database(tmp_path):
     r = CliRunner().invoke(cli, ["reprocess", str(tmp_path / "none.db")])
     assert r.exit_code != 0 and "no such database" in str(r.exception or r.output)
+
+
+def test_a_schema_4_database_learns_which_version_read_each_article(tmp_path):
+    out = tmp_path / "out"
+    crosstally("run", str(sample_dir()), "--out", str(out), "--quiet")
+    db = sqlite3.connect(out / "crosstally.db", isolation_level=None)
+    # Back to schema 4, with one article's claims from an older extractor and one article without figures.
+    db.execute("ALTER TABLE articles DROP COLUMN extractor_version")
+    db.execute("DELETE FROM migrations WHERE version = 5")
+    db.execute("UPDATE claims SET extractor_version = '0.0.1+x0' WHERE article_id = 'derna-wire'")
+    db.execute("DELETE FROM claims WHERE article_id = 'derna-un-toll'")
+    db.close()
+    printed = crosstally("reprocess", str(out), "--quiet")
+    assert "2 articles extracted again" in printed  # the older one, and the one no claim vouches for
+    db = sqlite3.connect(out / "crosstally.db")
+    assert db.execute("SELECT max(version) FROM migrations").fetchone()[0] == 5
+    assert {v for (v,) in db.execute("SELECT extractor_version FROM articles")} == {extractor_version()}

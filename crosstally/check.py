@@ -100,7 +100,6 @@ def check(path: str, db: str | None = None, settings: Settings | None = None, ex
     others: list[Article] = []
     stored: list[Claim] = []
     if db is not None:  # open the database before the model loads, so a bad path fails at once
-
         store = open_store(db, read_only=True)
         try:
             others = [a for a in store.articles() if a.id != article.id]

@@ -121,9 +121,7 @@ def run(paths: tuple[str, ...], out_dir: str, db: str | None, sample: bool, stri
         _print_stories(report.analysis)
     _print_rejects(report)
     console.print(_totals(report))
-    kinds = Counter(c["kind"] for c in report.analysis.conflicts)
-    console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
-                  f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
+    console.print(_story_totals(report.analysis))
     exports = "claims.jsonl, claims.csv, conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html"
     if db is None:
         console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, {exports}")
@@ -133,6 +131,21 @@ def run(paths: tuple[str, ...], out_dir: str, db: str | None, sample: bool, stri
         console.print(f"wrote {escape(describe(db))}, and {exports} in {escape(str(out_dir))}")
     if report.all_rejected or (strict and report.rejects):
         sys.exit(1)
+
+
+def _story_totals(analysis) -> str:
+    kinds = Counter(c["kind"] for c in analysis.conflicts)
+    return (f"{len(analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
+            f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
+
+
+def _database(db: str) -> str:
+    """The database a command names: a postgresql:// URL, a crosstally.db, or the folder of a run."""
+    from crosstally.store import is_postgres_url
+
+    if is_postgres_url(db):
+        return db
+    return str(Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db))
 
 
 def _totals(report) -> str:
@@ -383,23 +396,18 @@ def reprocess(db: str, out_dir: str | None, everything: bool, jobs: int, model: 
     run or a postgresql:// URL. Only articles an older extractor read are redone, unless --all."""
     from crosstally.runner import extractor_version
     from crosstally.runner import reprocess as reprocess_job
-    from crosstally.store import describe, is_postgres_url
+    from crosstally.store import describe, exports_dir, is_postgres_url
 
-    if is_postgres_url(db):
-        target, out = db, out_dir or "crosstally-out"
-    else:
-        path = Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db)
-        if not path.is_file():
-            raise InputError(db, "no such database", hint="crosstally run ... --out DIR writes DIR/crosstally.db")
-        target, out = str(path), out_dir or str(path.parent)
+    target = _database(db)
+    if not is_postgres_url(target) and not Path(target).is_file():
+        raise InputError(db, "no such database", hint="crosstally run ... --out DIR writes DIR/crosstally.db")
+    out = out_dir or str(exports_dir(target))
     report = reprocess_job(target, out, _settings(jobs=jobs, model=model, meta=meta), everything=everything)
     if not quiet:
         _print_articles(report)
     console.print(f"[bold]{len(report.results)}[/] articles extracted again with {extractor_version()}, "
                   f"{len(report.unchanged)} already read by it; {report.total_claims} claims in the store.")
-    kinds = Counter(c["kind"] for c in report.analysis.conflicts)
-    console.print(f"{len(report.analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
-                  f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
+    console.print(_story_totals(report.analysis))
     console.print(f"updated {escape(describe(target))}; wrote the exports and report.html in {escape(out)}")
 
 
@@ -436,9 +444,9 @@ def serve(db: str, host: str, port: int, token: str | None) -> None:
         except ValueError as e:
             raise click.BadParameter(f"{e}; make one with: python -c \"import secrets; "
                                      f"print(secrets.token_urlsafe())\"", param_hint="--token") from None
-    from crosstally.store import describe, is_postgres_url
+    from crosstally.store import describe
 
-    target = db if is_postgres_url(db) else str(Path(db) / "crosstally.db" if Path(db).is_dir() else Path(db))
+    target = _database(db)
     app = create_app(target, token=token)
     guard = "; every request must present the token" if token else ""
     console.print(f"serving {escape(describe(target))} read-only at http://{host}:{port}/{guard}  (Ctrl-C stops)")

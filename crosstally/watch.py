@@ -79,10 +79,9 @@ def watch(paths: list[str], db: str | Path, settings: Settings, every: float, cy
     """Poll `paths` into `db` (a SQLite file or a postgresql:// URL) every `every` seconds until
     `stop` is set (or `cycles` polls are done); returns the number of polls. Exports are written
     into `out_dir`, by default next to a SQLite database."""
-    from crosstally.store import is_postgres_url
+    from crosstally.store import exports_dir
 
-    if out_dir is None:
-        out_dir = "crosstally-out" if is_postgres_url(str(db)) else Path(db).parent
+    out_dir = out_dir or exports_dir(db)
     stop = stop or threading.Event()
     n = 0
     while not stop.is_set() and (cycles is None or n < cycles):

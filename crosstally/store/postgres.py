@@ -6,7 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from crosstally.errors import ExtraError, InputError
-from crosstally.store.sql import SCHEMA_VERSION, SQLStore, check_crosstally, script
+from crosstally.store.sql import SCHEMA_VERSION, SQLStore, script
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "schema 4 for PostgreSQL", script("postgres.sql")),
@@ -120,13 +120,3 @@ class PostgresStore(SQLStore):
         # setval, not TRUNCATE: readers (crosstally serve) keep reading the last analysis meanwhile.
         for table, column in (("conflicts", "id"), ("timelines", "rowid")):
             self.db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), 1, false)")
-
-
-def open_read_only(url: str) -> PostgresConnection:
-    db = connect(url, read_only=True)
-    try:
-        check_crosstally(db, redact(url))
-    except BaseException:
-        db.close()
-        raise
-    return db

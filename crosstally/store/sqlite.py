@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from crosstally.errors import InputError
-from crosstally.store.sql import SCHEMA_VERSION, SQLStore, check_crosstally, claim_from_row, script
+from crosstally.store.sql import SCHEMA_VERSION, SQLStore, claim_from_row, script
 
 __all__ = ["SCHEMA_VERSION", "SQLiteConnection", "SQLiteStore", "claim_from_row", "connect"]
 
@@ -78,14 +78,3 @@ class SQLiteStore(SQLStore):
             # always consistent; only a power cut can take back the last commits. Halves write time.
             db.execute("PRAGMA synchronous = NORMAL")
         return db
-
-
-def open_read_only(path: str) -> SQLiteConnection:
-    """A read-only connection to a crosstally database; an InputError says why it is not one."""
-    db = connect(path, read_only=True)
-    try:
-        check_crosstally(db, path)
-    except BaseException:
-        db.close()
-        raise
-    return db

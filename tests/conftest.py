@@ -1,9 +1,17 @@
 """Shared fixtures: one spaCy model per session, fresh stores, the shared corpus when present."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The suite draws the same hypothesis examples on every run, so CI is reproducible; set
+# HYPOTHESIS_PROFILE=explore to search afresh with more examples (what a failure found goes into @example).
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", max_examples=2_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

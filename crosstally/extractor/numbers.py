@@ -182,6 +182,12 @@ def _quoted_name(text: str, start: int, end: int) -> bool:
     return len(inner.split()) <= 4 and not re.search(r"[.,;:!?]", inner.strip(" ,"))
 
 
+def _compound_numeral(a_raw: str, b_raw: str) -> bool:
+    """"thirty-three thousand": a tens word hyphened to a unit word is one numeral, not a range."""
+    a_last, b_first = a_raw.split()[-1].lower(), b_raw.split()[0].lower()
+    return a_last in TENS and 1 <= UNITS.get(b_first, 0) <= 9
+
+
 def find_figures(text: str, start_at: int = 0, end_at: int | None = None) -> list[Figure]:
     """Every candidate figure in text[start_at:end_at], offsets into `text`."""
     end_at = len(text) if end_at is None else end_at
@@ -196,7 +202,7 @@ def find_figures(text: str, start_at: int = 0, end_at: int | None = None) -> lis
         sep = m.group("sep").strip().lower()
         if a is None or b is None or not a < b:
             continue
-        if sep in ("-", "–", "—") and (b < 10 or _is_year(a_raw)):
+        if sep in ("-", "–", "—") and (b < 10 or _is_year(a_raw) or _compound_numeral(a_raw, b_raw)):
             continue
         if sep == "and" and not m.group("lead"):
             continue  # "170 killed and 180 injured" lists two figures, it is no range

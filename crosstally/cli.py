@@ -118,10 +118,10 @@ def run(paths: tuple[str, ...], out_dir: str, db: str | None, sample: bool, stri
         report = run_job(inputs, out_dir, settings, progress=lambda _: bar.advance(task), db=db)
     if not quiet:
         _print_articles(report)
-        _print_stories(report.analysis)
+        _print_stories(report)
     _print_rejects(report)
     console.print(_totals(report))
-    console.print(_story_totals(report.analysis))
+    console.print(_story_totals(report))
     exports = "claims.jsonl, claims.csv, conflicts.jsonl, stories.jsonl, rejects.jsonl, report.html"
     if db is None:
         console.print(f"wrote {escape(str(Path(out_dir) / 'crosstally.db'))}, {exports}")
@@ -133,9 +133,9 @@ def run(paths: tuple[str, ...], out_dir: str, db: str | None, sample: bool, stri
         sys.exit(1)
 
 
-def _story_totals(analysis) -> str:
-    kinds = Counter(c["kind"] for c in analysis.conflicts)
-    return (f"{len(analysis.stories)} stories; conflicts: {kinds['dispute']} disputes, "
+def _story_totals(report) -> str:
+    kinds = Counter(c["kind"] for c in report.conflicts)
+    return (f"{report.stories} stories; conflicts: {kinds['dispute']} disputes, "
             f"{kinds['inconsistency']} inconsistencies, {kinds['discrepancy']} discrepancies.")
 
 
@@ -154,8 +154,8 @@ def _totals(report) -> str:
         extra += f", {len(report.duplicates)} exact duplicates (stored once)"
     if report.near_duplicates:
         extra += f", {report.near_duplicates} near-duplicate links"
-    return (f"[bold]{len(report.results)}[/] articles extracted, {len(report.unchanged)} unchanged{extra}, "
-            f"[bold]{len(report.rejects)}[/] rejected; {sum(len(r.claims) for r in report.results)} claims "
+    return (f"[bold]{report.extracted}[/] articles extracted, {len(report.unchanged)} unchanged{extra}, "
+            f"[bold]{len(report.rejects)}[/] rejected; {report.new_claims} claims "
             f"this run, {report.total_claims} in the store.")
 
 
@@ -228,13 +228,15 @@ def _claims_table(claims: list[Claim]) -> Table:
 
 
 def _print_articles(report) -> None:
-    many = len(report.results) > 25
+    many = report.extracted > 25
     if many:
         t = Table(title="articles", header_style="bold")
         for col in ("article", "title", "claims"):
             t.add_column(col, overflow="fold")
         for r in report.results:
             t.add_row(escape(r.article.id), escape((r.article.title or "")[:80]), str(len(r.claims)))
+        if report.extracted > len(report.results):
+            t.add_row(f"... and {report.extracted - len(report.results)} more", "", "")
         console.print(t)
         return
     for r in report.results:
@@ -250,18 +252,22 @@ def _print_articles(report) -> None:
             console.print("  [dim]no figures[/]")
 
 
-def _print_stories(analysis) -> None:
+def _print_stories(report) -> None:
     """Conflicts first, then each story's slots: every speaker's figure and how many independent
-    sources carry it."""
+    sources carry it (when the store was analysed as one block; a larger one is in stories.jsonl)."""
     from crosstally.stories import outlets_per_figure
 
-    if analysis.conflicts:
+    if report.conflicts:
         t = Table(title="conflicts", header_style="bold red", show_lines=True)
         for col in ("kind", "story", "slot", "why"):
             t.add_column(col, overflow="fold")
-        for c in analysis.conflicts:
+        for c in report.conflicts:
             t.add_row(c["kind"], c["story"], escape(c["slot"]), escape(c["why"]))
         console.print(t)
+    analysis = report.analysis
+    if analysis is None:
+        console.print(f"{report.stories} stories, analysed block by block: see stories.jsonl and report.html")
+        return
     for story in analysis.stories:
         if not story.slots:
             continue
@@ -405,9 +411,9 @@ def reprocess(db: str, out_dir: str | None, everything: bool, jobs: int, model: 
     report = reprocess_job(target, out, _settings(jobs=jobs, model=model, meta=meta), everything=everything)
     if not quiet:
         _print_articles(report)
-    console.print(f"[bold]{len(report.results)}[/] articles extracted again with {extractor_version()}, "
+    console.print(f"[bold]{report.extracted}[/] articles extracted again with {extractor_version()}, "
                   f"{len(report.unchanged)} already read by it; {report.total_claims} claims in the store.")
-    console.print(_story_totals(report.analysis))
+    console.print(_story_totals(report))
     console.print(f"updated {escape(describe(target))}; wrote the exports and report.html in {escape(out)}")
 
 

@@ -9,14 +9,42 @@ from pathlib import Path
 from crosstally.model import CLAIM_FIELDS, Claim, Reject
 
 
+class JsonLines:
+    """A JSON Lines file written a row at a time; `count` is how many were written."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = open(path, "w", encoding="utf-8")
+        self.count = 0
+
+    def write(self, row: dict) -> None:
+        self.file.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        self.count += 1
+
+    def __enter__(self) -> "JsonLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+
 def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     """One JSON object per line; returns how many were written."""
-    n = 0
-    with open(path, "w", encoding="utf-8") as f:
+    with JsonLines(path) as out:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            n += 1
-    return n
+            out.write(row)
+    return out.count
+
+
+def write_claims(claims: Iterable[Claim], jsonl: Path, csv_path: Path) -> int:
+    """claims.jsonl and claims.csv in one pass over the claims (a stream: none is held)."""
+    with JsonLines(jsonl) as out, open(csv_path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(CLAIM_FIELDS))
+        w.writeheader()
+        for c in claims:
+            row = c.to_dict()
+            out.write(row)
+            w.writerow(row)
+    return out.count
 
 
 def write_claims_jsonl(claims: Iterable[Claim], path: Path) -> int:

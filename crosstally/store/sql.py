@@ -4,7 +4,7 @@ connection rewrites; INSERT ... ON CONFLICT; RETURNING); each store says how it 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -267,9 +267,35 @@ class SQLStore:
         with self.transaction():
             self._save_fingerprint(article_id, fp)
 
-    def near_duplicate_pairs(self) -> list[tuple[str, str]]:
-        return [(r["article_id"], r["other_id"]) for r in
-                self.db.execute("SELECT article_id, other_id FROM near_duplicates WHERE article_id < other_id")]
+    def near_duplicate_pairs(self, ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """Linked near-duplicates, each pair once; with `ids`, the pairs within those articles."""
+        if ids is None:
+            return [(r["article_id"], r["other_id"]) for r in
+                    self.db.execute("SELECT article_id, other_id FROM near_duplicates WHERE article_id < other_id")]
+        wanted = set(ids)
+        return [(r["article_id"], r["other_id"]) for r in self._in(
+            "SELECT article_id, other_id FROM near_duplicates WHERE article_id < other_id AND article_id IN ({})",
+            sorted(wanted)) if r["other_id"] in wanted]
+
+    def _in(self, sql: str, ids: list[str], size: int = 500) -> Iterator:
+        """Rows of `sql`, whose IN ({}) takes the ids a few hundred at a time."""
+        for k in range(0, len(ids), size):
+            part = ids[k:k + size]
+            yield from self.db.execute(sql.format(", ".join("?" * len(part))), part)
+
+    def article_days(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """(id, date, outlet) of every stored article, without its text."""
+        for r in self.db.execute("SELECT id, date, outlet FROM articles ORDER BY id"):
+            yield r["id"], r["date"], r["outlet"]
+
+    def articles_in(self, ids: list[str]) -> Iterator[Article]:
+        for r in self._in("SELECT * FROM articles WHERE id IN ({}) ORDER BY id", ids):
+            yield _article(r)
+
+    def claims_in(self, ids: list[str]) -> Iterator[Claim]:
+        yield from map(claim_from_row, self._in(
+            "SELECT c.*, k.name AS claimant FROM claims c LEFT JOIN claimants k ON k.id = c.claimant_id "
+            "WHERE c.article_id IN ({}) ORDER BY c.article_id, c.start", ids))
 
     def save_reject(self, run_id: int, reject: Reject) -> None:
         self.db.execute("INSERT INTO rejects (run_id, source, reason, at) VALUES (?, ?, ?, ?)",
@@ -293,35 +319,39 @@ class SQLStore:
     def save_analysis(self, analysis) -> None:
         """Replace the story stage's tables with this analysis, in one transaction."""
         with self.transaction():
-            self._clear_analysis()
-            for story in analysis.stories:
-                for group, members in enumerate(story.copies):
-                    self.db.executemany("INSERT INTO story_articles VALUES (?, ?, ?, ?, ?)",
-                                        [(story.id, a, group, *analysis.sources.get(a, (None, None)))
-                                         for a in members])
-                self.db.executemany("INSERT INTO claimant_aliases VALUES (?, ?, ?, ?)",
-                                    [(story.id, canonical, alias, why)
-                                     for canonical, aliases in story.claimants.items()
-                                     for alias, why in aliases.items()])
-                self.db.executemany("INSERT INTO slots VALUES (?, ?, ?, ?, ?, ?)",
-                                    [(s.id, story.id, s.measure, s.group, _day(s.as_of), s.label)
-                                     for s in story.slots])
-                self.db.executemany("INSERT INTO slot_claims VALUES (?, ?, ?, ?, ?)",
-                                    [(c.article, c.start, s.id, analysis.claimant_of.get((c.article, c.start)),
-                                      int((c.article, c.start) in analysis.revisions))
-                                     for s in story.slots for c in s.claims])
-                self.db.executemany("INSERT INTO timelines (story, claimant, body) VALUES (?, ?, ?)",
-                                    [(story.id, t["claimant"], json.dumps(t, ensure_ascii=False))
-                                     for t in story.timelines])
-            self.db.executemany("INSERT INTO conflicts (kind, story, slot, slot_id, measure, body) "
-                                "VALUES (?, ?, ?, ?, ?, ?)",
-                                [(c["kind"], c["story"], c["slot"], c["slot_id"], c["measure"],
-                                  json.dumps(c, ensure_ascii=False))
-                                 for c in analysis.conflicts])
+            self.clear_analysis()
+            self.add_analysis(analysis)
+
+    def add_analysis(self, analysis) -> None:
+        """Store the analysis of one block, inside the caller's transaction."""
+        for story in analysis.stories:
+            for group, members in enumerate(story.copies):
+                self.db.executemany("INSERT INTO story_articles VALUES (?, ?, ?, ?, ?)",
+                                    [(story.id, a, group, *analysis.sources.get(a, (None, None)))
+                                     for a in members])
+            self.db.executemany("INSERT INTO claimant_aliases VALUES (?, ?, ?, ?)",
+                                [(story.id, canonical, alias, why)
+                                 for canonical, aliases in story.claimants.items()
+                                 for alias, why in aliases.items()])
+            self.db.executemany("INSERT INTO slots VALUES (?, ?, ?, ?, ?, ?)",
+                                [(s.id, story.id, s.measure, s.group, _day(s.as_of), s.label)
+                                 for s in story.slots])
+            self.db.executemany("INSERT INTO slot_claims VALUES (?, ?, ?, ?, ?)",
+                                [(c.article, c.start, s.id, analysis.claimant_of.get((c.article, c.start)),
+                                  int((c.article, c.start) in analysis.revisions))
+                                 for s in story.slots for c in s.claims])
+            self.db.executemany("INSERT INTO timelines (story, claimant, body) VALUES (?, ?, ?)",
+                                [(story.id, t["claimant"], json.dumps(t, ensure_ascii=False))
+                                 for t in story.timelines])
+        self.db.executemany("INSERT INTO conflicts (kind, story, slot, slot_id, measure, body) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            [(c["kind"], c["story"], c["slot"], c["slot_id"], c["measure"],
+                              json.dumps(c, ensure_ascii=False))
+                             for c in analysis.conflicts])
 
     ANALYSIS_TABLES = ("claimant_aliases", "story_articles", "conflicts", "slots", "slot_claims", "timelines")
 
-    def _clear_analysis(self) -> None:
+    def clear_analysis(self) -> None:
         """Empty the story stage's tables; conflict ids start again from 1."""
         for table in self.ANALYSIS_TABLES:
             self.db.execute(f"DELETE FROM {table}")

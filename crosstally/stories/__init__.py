@@ -1,15 +1,16 @@
 """Across articles: stories, canonical claimants, slots (one quantity each) and conflicts.
 
-`analyse(articles, claims)` is the whole stage. Claims are compared only within a story and a
-measure, then within a slot (one counted group, one as-of day), so the comparisons grow with
-the size of the largest slot, not with the corpus.
+`analyse(articles, claims)` is the whole stage, on one block of articles (`blocks` cuts a large
+store into blocks of consecutive days). Claims are compared only within a story and a measure,
+then within a slot (one counted group, one as-of day), so the comparisons grow with the size of
+the largest slot, not with the corpus.
 """
 from __future__ import annotations
 
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -161,8 +162,58 @@ def _group_label(key: tuple, claims: list[Claim]) -> str:
     return max(counts, key=lambda w: (bool(key[0]) and key[0] in words(w), counts[w], len(w)))
 
 
+# The story stage holds one block of articles at a time: at most this many, of consecutive days.
+BLOCK_ARTICLES = 5_000
+
+
+def block_starts(counts: Mapping[date | None, int], cap: int = BLOCK_ARTICLES) -> tuple[dict[date | None, int], int]:
+    """How the story stage cuts a store into blocks, from the number of articles of each day (None:
+    undated): the block each day starts in, and the number of blocks. The k-th article of a day, in
+    id order, is in block start + k // cap. Up to `cap` articles are one block, as if unblocked.
+    Beyond, dated articles are taken day by day and a block is closed before the day that would take
+    it over `cap` (a day with more than `cap` articles is cut in pieces); undated articles, which
+    any day could match, make blocks of their own. A story that runs across a cut becomes two."""
+    if sum(counts.values()) <= cap:
+        return {day: 0 for day in counts}, 1
+    starts: dict[date | None, int] = {}
+    block, filled = 0, 0
+    for day in sorted(d for d in counts if d is not None):
+        n = counts[day]
+        if filled and filled + n > cap:
+            block, filled = block + 1, 0
+        starts[day] = block
+        block += (filled + n - 1) // cap
+        filled = (filled + n - 1) % cap + 1
+    if counts.get(None):
+        if filled:
+            block, filled = block + 1, 0
+        starts[None] = block
+        block += (counts[None] - 1) // cap
+    return starts, block + 1
+
+
+def blocks(days: Iterable[tuple[str, date | None]], cap: int = BLOCK_ARTICLES) -> list[list[str]]:
+    """Article ids, given with their publication day, cut into the blocks the story stage reads one
+    at a time (see `block_starts`), so its memory is that of one block however large the store.
+    Each block's ids are sorted."""
+    by_day: dict[date | None, list[str]] = defaultdict(list)
+    for article_id, day in days:
+        by_day[day].append(article_id)
+    starts, n = block_starts({day: len(ids) for day, ids in by_day.items()}, cap)
+    out: list[list[str]] = [[] for _ in range(n)]
+    for day, ids in by_day.items():
+        for k, article_id in enumerate(sorted(ids)):
+            out[starts[day] + k // cap].append(article_id)
+    return [sorted(ids) for ids in out]
+
+
+def block_prefix(block: int, n_blocks: int) -> str:
+    """Story ids are S1, S2 ... in a store analysed whole, B2.S1 ... in block 2 of several."""
+    return "S" if n_blocks <= 1 else f"B{block + 1}.S"
+
+
 def analyse(articles: Iterable[Article], claims: Iterable[Claim],
-            near_duplicates: Iterable[tuple[str, str]] = ()) -> Analysis:
+            near_duplicates: Iterable[tuple[str, str]] = (), prefix: str = "S") -> Analysis:
     arts = {a.id: a for a in articles}
     by_article: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
@@ -179,7 +230,7 @@ def analyse(articles: Iterable[Article], claims: Iterable[Claim],
     claimant_of: dict[tuple[str, int], str | None] = {}
     revisions: set[tuple[str, int]] = set()
     for n, (ids, copy_sets) in enumerate(grouping.stories(docs, near_duplicates), 1):
-        story = Story(f"S{n}", ids, copy_sets)
+        story = Story(f"{prefix}{n}", ids, copy_sets)
         story_claims = [c for a in ids for c in by_article[a]]
         copy_of = story.copy_of
         names = claimants_mod.resolve(story_claims, {a: arts[a].text for a in ids}, copy_of)

@@ -25,6 +25,7 @@ SHARED_FIGURE = 0.06  # a lower cosine suffices when they also share a figure an
 MAX_DAYS = 4        # articles further apart than this are different events
 COPY = 0.5          # share of word 5-grams two copies of one wire story have in common
 BLOCK_TERMS = 40    # each article's most distinctive words, used to find its candidates
+MAX_POSTING = 100   # articles each one is paired with through one shared word
 TRIES_PER_GROUPS = 8  # failed comparisons after which two groups of articles are taken as distinct
 
 
@@ -137,8 +138,11 @@ def candidate_pairs(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
             postings[t].append(i)
     shared: Counter = Counter()
     for ids in postings.values():
+        # A word among the distinctive words of very many articles pairs each with the next
+        # MAX_POSTING of them only (a sorted neighbourhood): the stories still join up through the
+        # chain, and the pairs grow with the articles, not with their square.
         for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
+            for y in range(x + 1, min(len(ids), x + 1 + MAX_POSTING)):
                 shared[(ids[x], ids[y])] += 1
     return sorted(shared, key=lambda p: (-shared[p], p))
 

@@ -2,22 +2,24 @@
 script and no request: conflicts first, then each story's quantities, then every article."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from crosstally.web import views
 from crosstally.web.render import ReportLinks, environment, report_csp, stylesheet
 
 
-def render_report(db) -> str:
+def render_report(db) -> Iterator[str]:
+    """The report, piece by piece: each story and article is read as the page reaches it, so
+    memory holds one of them at a time, not the whole page."""
     stories = views.stories(db, per_page=1_000_000)["items"]
-    articles = views.articles(db, per_page=1_000_000)["items"]
     totals = views.totals(db)
     css = stylesheet()
-    return environment().get_template("report.html").render(
+    return environment().get_template("report.html").generate(
         links=ReportLinks(), totals=totals, updated=totals["updated"],
         conflicts=views.conflicts(db, per_page=1_000_000)["items"],
-        stories=stories, story_views=[views.story(db, s["id"]) for s in stories],
-        articles=[views.article(db, a["id"]) for a in articles],
+        stories=stories, story_views=(views.story(db, s["id"]) for s in stories),
+        articles=(views.article(db, a) for a in views.article_ids(db)),
         embedded_css=css, csp=report_csp(css))
 
 
@@ -25,6 +27,7 @@ def write_report(db, path: str | Path) -> Path:
     """Write report.html beside the other exports; the file is replaced whole, never left half-written."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_report(db), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.writelines(render_report(db))
     tmp.replace(path)
     return path

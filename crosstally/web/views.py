@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
@@ -182,7 +183,8 @@ def _story_summaries(db, ids: list[str] | None = None) -> list[dict]:
 
 
 def _story_order(story: str) -> tuple:
-    return (len(story), story)
+    """S2 before S10, and S2.3 (a slot) before S2.10; B1.S9 (block 1) before B2.S1."""
+    return (*map(int, re.findall(r"\d+", story)), story)
 
 
 def stories(db, page: int = 1, per_page: int = PER_PAGE) -> dict:
@@ -371,6 +373,12 @@ def _copies(db, article_id: str) -> dict:
     except sqlite3.OperationalError:  # a SQLite database from before schema 4: nothing linked yet
         near, same = [], []
     return {"near_duplicates": near, "duplicates": same}
+
+
+def article_ids(db) -> list[str]:
+    """Every article's id, in the order of the articles list."""
+    return [r["id"] for r in db.execute("SELECT a.id FROM articles a LEFT JOIN story_articles sa "
+                                        "ON sa.article_id = a.id ORDER BY coalesce(sa.date, a.date) NULLS FIRST, a.id")]
 
 
 def articles(db, outlet: str | None = None, story: str | None = None,

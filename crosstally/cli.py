@@ -5,6 +5,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -415,6 +416,34 @@ def reprocess(db: str, out_dir: str | None, everything: bool, jobs: int, model: 
                   f"{len(report.unchanged)} already read by it; {report.total_claims} claims in the store.")
     console.print(_story_totals(report))
     console.print(f"updated {escape(describe(target))}; wrote the exports and report.html in {escape(out)}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, help="Folder (or a cluster's URI) for the Parquet tables.")
+@click.option("--master", default="local[2]", show_default=True,
+              help="Spark's master: local[N] runs here on N cores; spark-submit sets its own (see README).")
+@click.option("--partitions", default=None, type=click.IntRange(1), help="Extraction tasks [default: 2 per core].")
+@click.option("--block", default=None, type=click.IntRange(1),
+              help="Most articles the story stage reads as one block [default: 5000].")
+@model_option
+def spark(inputs: tuple[str, ...], out_dir: str, master: str, partitions: int | None, block: int | None,
+          model: str | None) -> None:
+    """Run the main job on Apache Spark: INPUTS are WARC, WARC.gz or JSON Lines files, or folders of
+    them. Writes the articles, claims, stories, conflicts, duplicates and rejects as Parquet tables
+    in OUT. The claims are those `crosstally run` finds."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as e:
+        raise ExtraError("spark", e.name) from None
+    from crosstally import spark as spark_job
+
+    files, _ = spark_job.input_files(inputs)
+    if not files:
+        raise InputError(", ".join(inputs), "no WARC, WARC.gz or JSON Lines file among the inputs")
+    settings = replace(_settings(model=model), story_block=block or Settings().story_block)
+    report = spark_job.run(list(inputs), out_dir, settings, master=master, partitions=partitions)
+    console.print(escape(spark_job.summary(report)))
 
 
 @cli.command()

@@ -90,12 +90,13 @@ def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_articles(articles: Iterable[Article], settings: Settings
-                     ) -> Iterator[tuple[Article, tuple[list[Claim], Fingerprint | None]]]:
-    """Claims and fingerprint for each article, in input order, in `settings.jobs` processes.
+                     ) -> Iterator[list[tuple[Article, tuple[list[Claim], Fingerprint | None]]]]:
+    """Claims and fingerprint for each article, in input order and in chunks, in `settings.jobs`
+    processes.
 
     Inputs are read, and results stored, in the calling thread (the store is not shared across
-    threads); with more than one job, extraction runs in worker processes with at most a few
-    chunks per worker in flight, so memory stays flat however long the input is."""
+    threads); with more than one job, extraction runs in worker processes with a few chunks per
+    worker in flight, so memory stays flat however long the input is."""
     chunks = _chunks(iter(articles), settings.chunk_size)
     if settings.jobs <= 1:
         if _WORKER is None:
@@ -105,21 +106,21 @@ def extract_articles(articles: Iterable[Article], settings: Settings
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
         yield from _in_order(chunks, lambda payload: pool.apply_async(_extract_chunk, (payload,)).get,
-                             window=2 * settings.jobs)
+                             window=4 * settings.jobs)
 
 
 def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable[[], list]],
-              window: int) -> Iterator[tuple[Article, tuple]]:
+              window: int) -> Iterator[list[tuple[Article, tuple]]]:
     """Submit chunks as they are read, keep `window` in flight, and yield results in input order."""
     in_flight: deque = deque()
     for chunk in chunks:
         in_flight.append((chunk, submit([(a.id, a.text, a.title) for a in chunk])))
         if len(in_flight) >= window:
             done, result = in_flight.popleft()
-            yield from zip(done, result(), strict=True)
+            yield list(zip(done, result(), strict=True))
     while in_flight:
         done, result = in_flight.popleft()
-        yield from zip(done, result(), strict=True)
+        yield list(zip(done, result(), strict=True))
 
 
 def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
@@ -171,13 +172,16 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
                 if progress:
                     progress(getattr(item, "source", ""))
 
-        for article, (claims, fp) in extract_articles(fresh(), settings):
-            near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
-                if fp else []
-            store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
-                               fingerprint=fp, near=near)
-            report.near_duplicates += len(near)
-            report.add(article, claims)
+        for chunk in extract_articles(fresh(), settings):
+            with store.batch():
+                for article, (claims, fp) in chunk:
+                    near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
+                        if fp else []
+                    store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
+                                       fingerprint=fp, near=near)
+                    report.near_duplicates += len(near)
+            for article, (claims, _) in chunk:
+                report.add(article, claims)
         for article, same, fetch in repeats:
             store.save_duplicate(article, same, fetch)
         _finish(store, run_id, report, settings)
@@ -242,11 +246,14 @@ def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = N
         report.unchanged = [i for i in store.read_by(None) if i not in current]
         # Articles are read one at a time as extraction asks for them: memory holds a few chunks.
         articles = (a for a in map(store.article, ids) if a is not None)
-        for article, (claims, _) in extract_articles(articles, settings):
-            store.replace_claims(article.id, claims, version)
-            report.add(article, claims)
-            if progress:
-                progress(article.id)
+        for chunk in extract_articles(articles, settings):
+            with store.batch():
+                for article, (claims, _) in chunk:
+                    store.replace_claims(article.id, claims, version)
+            for article, (claims, _) in chunk:
+                report.add(article, claims)
+                if progress:
+                    progress(article.id)
         _finish(store, run_id, report, settings)
     finally:
         store.close()

@@ -70,6 +70,7 @@ class SQLStore:
         self.target = target
         self._claimant_ids: dict[str, int] = {}
         self._pending_ids: dict[str, int] = {}
+        self._batched = False
         self.db = self.connect(read_only)
         try:
             if read_only:
@@ -85,13 +86,33 @@ class SQLStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction, rolled back on any exception (Ctrl-C too: never leave one open)."""
+        """One transaction, rolled back on any exception (Ctrl-C too: never leave one open). Inside
+        `batch()`, it is part of the batch's transaction."""
+        if self._batched:
+            yield
+            return
         self.db.execute(self.begin)
         try:
             yield
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for everything stored inside, each article as whole as on its own: a run
+        stores each chunk of extracted articles at once, a commit per chunk rather than per article.
+        A crash loses the chunk, which the next run reads again."""
+        try:
+            with self.transaction():
+                self._batched = True
+                try:
+                    yield
+                finally:
+                    self._batched = False
+        except BaseException:
+            self._claimant_ids.clear()  # ids learnt inside the batch may have been rolled back
             raise
 
     def migrate(self) -> None:

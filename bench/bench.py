@@ -158,7 +158,7 @@ def results(runs, baselines, spark, sizes_mb, n_sources, profile) -> str:
         f"- corpus: {', '.join(f'{n:,} articles ({sizes_mb[n]:.0f} MB)' for n in sizes)}, varied from {n_sources} "
         f"source texts (the dev corpus and the samples), dated {PER_DAY} a day, {len(OUTLETS)} outlets",
         f"- command: `make bench` (`python bench/bench.py --sizes {' '.join(map(str, sizes))}"
-        f"{f' --spark-size {spark[0]}' if spark else ''}`); each run is "
+        f"{f' --spark-size {spark[0]}' if spark else ''}{' --profile' if profile else ''}`); each run is "
         "`crosstally run CORPUS --out OUT --meta INDEX --jobs N --quiet`, start-up included", "",
         "## One machine", "",
         f"| articles | jobs | seconds | articles/s | vs {first:,} | peak RSS per process (MiB) | vs {first:,} "

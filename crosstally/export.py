@@ -9,22 +9,36 @@ from pathlib import Path
 from crosstally.model import CLAIM_FIELDS, Claim, Reject
 
 
-class JsonLines:
+class Replacing:
+    """A file written beside `path` and put in its place when whole: a reader, or a run that
+    dies half-way, never sees it half-written."""
+
+    def __init__(self, path: Path, newline: str | None = None) -> None:
+        self.path = Path(path)
+        self.tmp = self.path.with_name(self.path.name + ".tmp")
+        self.file = open(self.tmp, "w", encoding="utf-8", newline=newline)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        self.file.close()
+        if kind is None:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+class JsonLines(Replacing):
     """A JSON Lines file written a row at a time; `count` is how many were written."""
 
     def __init__(self, path: Path) -> None:
-        self.file = open(path, "w", encoding="utf-8")
+        super().__init__(path)
         self.count = 0
 
     def write(self, row: dict) -> None:
         self.file.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         self.count += 1
-
-    def __enter__(self) -> "JsonLines":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.file.close()
 
 
 def write_jsonl(rows: Iterable[dict], path: Path) -> int:
@@ -37,8 +51,8 @@ def write_jsonl(rows: Iterable[dict], path: Path) -> int:
 
 def write_claims(claims: Iterable[Claim], jsonl: Path, csv_path: Path) -> int:
     """claims.jsonl and claims.csv in one pass over the claims (a stream: none is held)."""
-    with JsonLines(jsonl) as out, open(csv_path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(CLAIM_FIELDS))
+    with JsonLines(jsonl) as out, Replacing(csv_path, newline="") as table:
+        w = csv.DictWriter(table.file, fieldnames=list(CLAIM_FIELDS))
         w.writeheader()
         for c in claims:
             row = c.to_dict()
@@ -47,28 +61,8 @@ def write_claims(claims: Iterable[Claim], jsonl: Path, csv_path: Path) -> int:
     return out.count
 
 
-def write_claims_jsonl(claims: Iterable[Claim], path: Path) -> int:
-    return write_jsonl((c.to_dict() for c in claims), path)
-
-
-def write_claims_csv(claims: Iterable[Claim], path: Path) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(CLAIM_FIELDS))
-        w.writeheader()
-        for c in claims:
-            w.writerow(c.to_dict())
-            n += 1
-    return n
-
-
 def write_rejects_jsonl(rejects: Iterable[Reject], path: Path) -> int:
     return write_jsonl(({"source": r.source, "reason": r.reason} for r in rejects), path)
-
-
-def write_conflicts_jsonl(conflicts: Iterable[dict], path: Path) -> int:
-    """One conflict per line: kind, story, slot, measure, a, b, why (and pairs, the claim pairs it stands for)."""
-    return write_jsonl(conflicts, path)
 
 
 def story_rows(analysis) -> Iterable[dict]:
@@ -92,7 +86,3 @@ def story_rows(analysis) -> Iterable[dict]:
                       for slot in story.slots],
             "timelines": story.timelines,
         }
-
-
-def write_stories_jsonl(analysis, path: Path) -> int:
-    return write_jsonl(story_rows(analysis), path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,7 +42,7 @@ def test_blocks_are_cut_between_days_and_hold_each_article_once():
     assert all(len(b) <= 5 for b in cut)
     day_of = dict(days)
     dated = [b for b in cut if all(day_of[i] for i in b)]
-    for earlier, later in zip(dated, dated[1:]):
+    for earlier, later in pairwise(dated):
         assert max(day_of[i] for i in earlier) < min(day_of[i] for i in later), "a day is never split"
     assert cut[-1] == ["u1", "u2", "u3"], "undated articles make blocks of their own"
 

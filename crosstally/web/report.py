@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from crosstally.export import Replacing
 from crosstally.web import views
 from crosstally.web.render import ReportLinks, environment, report_csp, stylesheet
 
@@ -26,8 +27,6 @@ def render_report(db) -> Iterator[str]:
 def write_report(db, path: str | Path) -> Path:
     """Write report.html beside the other exports; the file is replaced whole, never left half-written."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(render_report(db))
-    tmp.replace(path)
+    with Replacing(path) as out:
+        out.file.writelines(render_report(db))
     return path

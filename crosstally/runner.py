@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -140,7 +141,8 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
     try:
         _fingerprint_older_articles(store)
         pending: dict[str, Validators | None] = {}  # article id -> the fetch it came from
-        in_run: dict[str, str] = {}  # hash -> id of the articles this run extracts
+        # hash -> id of the articles this run is extracting: once stored, the store finds them
+        in_run: dict[str, str] = {}
         repeats: list[tuple[Article, str, Validators | None]] = []
 
         def fresh() -> Iterator[Article]:
@@ -182,6 +184,7 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
                     report.near_duplicates += len(near)
             for article, (claims, _) in chunk:
                 report.add(article, claims)
+                in_run.pop(article.hash, None)
         for article, same, fetch in repeats:
             store.save_duplicate(article, same, fetch)
         _finish(store, run_id, report, settings)
@@ -292,10 +295,15 @@ def load_metadata(path: str | Path | None) -> dict[str, dict]:
                 key = row.get("article") or row.get("id") if isinstance(row, dict) else None
                 if not key:
                     raise InputError(str(path), f"line {n} has no \"article\" or \"id\"")
-                out[str(key)] = row
+                # Only the fields a run reads, their repeated values shared: an index of a
+                # million articles costs the memory of its ids and little more.
+                out[str(key)] = {k: sys.intern(v) for k in META_FIELDS if isinstance(v := row.get(k), str)}
     except OSError as e:
         raise InputError(str(path), f"cannot be read ({e.strerror or e})") from None
     return out
+
+
+META_FIELDS = ("date", "outlet", "url", "title")
 
 
 def with_metadata(articles: Iterable[Article], meta: dict[str, dict]) -> Iterator[Article]:
@@ -303,8 +311,7 @@ def with_metadata(articles: Iterable[Article], meta: dict[str, dict]) -> Iterato
     for a in articles:
         row = meta.get(a.id)
         if row:
-            a = replace(a, **{k: getattr(a, k) or row.get(k) for k in ("date", "outlet", "url", "title")
-                              if isinstance(row.get(k), str | None)})
+            a = replace(a, **{k: getattr(a, k) or row.get(k) for k in META_FIELDS if isinstance(row.get(k), str | None)})
         yield a
 
 

@@ -1,6 +1,8 @@
 """The main job: inputs -> articles -> claims -> store and exports. Returns data; prints nothing."""
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import logging
 import multiprocessing
@@ -8,7 +10,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 
@@ -124,6 +126,48 @@ def _in_order(chunks: Iterator[list[Article]], submit: Callable[[list], Callable
         yield list(zip(done, result(), strict=True))
 
 
+# Articles stored in one transaction, at most: a commit per few hundred articles rather than per
+# chunk writes each index page (the full-text indexes' above all) once rather than many times.
+COMMIT_ARTICLES = 256
+
+
+def in_transactions(store: SQLStore, chunks: Iterable[list], most: int = COMMIT_ARTICLES) -> Iterator[list]:
+    """Each chunk, handed over inside a store transaction (`store.batch()`) for the caller to store.
+    The first chunk is committed alone, so readers (`serve`, `watch`) see articles at once; each
+    later transaction holds twice as many articles as the one before, up to `most`. A crash loses
+    the transaction under way, whose articles the next run reads again."""
+    chunks = iter(chunks)
+    limit = 1
+    while True:
+        held = 0
+        with store.batch():
+            for chunk in chunks:
+                yield chunk
+                held += len(chunk)
+                if held >= limit:
+                    break
+            else:
+                return
+        limit = min(2 * held, most)
+
+
+def release_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's `malloc_trim`) between the stages
+    of a run, so the memory one stage freed is not held through the next; elsewhere, nothing."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
         progress: Callable[[str], None] | None = None, db: str | Path | None = None,
         should_stop: Callable[[], bool] = lambda: False) -> RunReport:
@@ -174,19 +218,20 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
                 if progress:
                     progress(getattr(item, "source", ""))
 
-        for chunk in extract_articles(fresh(), settings):
-            with store.batch():
-                for article, (claims, fp) in chunk:
-                    near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
-                        if fp else []
-                    store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
-                                       fingerprint=fp, near=near)
-                    report.near_duplicates += len(near)
-            for article, (claims, _) in chunk:
+        for chunk in in_transactions(store, extract_articles(fresh(), settings)):
+            for article, (claims, fp) in chunk:
+                near = dedup.near_duplicates(fp, store.band_candidates(fp, article.id, dedup.MAX_CANDIDATES)) \
+                    if fp else []
+                store.save_article(article, claims, run_id, version, fetch=pending.pop(article.id, None),
+                                   fingerprint=fp, near=near)
+                report.near_duplicates += len(near)
                 report.add(article, claims)
                 in_run.pop(article.hash, None)
-        for article, same, fetch in repeats:
-            store.save_duplicate(article, same, fetch)
+        with store.batch():
+            for article, same, fetch in repeats:
+                store.save_duplicate(article, same, fetch)
+        repeats.clear()
+        release_memory()
         _finish(store, run_id, report, settings)
     finally:
         web.close()
@@ -212,6 +257,9 @@ def _finish(store: SQLStore, run_id: int, report: RunReport, settings: Settings)
                     conflicts.write(conflict)
                 report.conflicts += analysis.conflicts
                 report.analysis = analysis if whole else None
+                if not whole:
+                    del analysis
+                    release_memory()
     report.stories = stories.count
     write_rejects_jsonl(report.rejects, out / "rejects.jsonl")
     write_report(store.db, out / "report.html")
@@ -249,14 +297,13 @@ def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = N
         report.unchanged = [i for i in store.read_by(None) if i not in current]
         # Articles are read one at a time as extraction asks for them: memory holds a few chunks.
         articles = (a for a in map(store.article, ids) if a is not None)
-        for chunk in extract_articles(articles, settings):
-            with store.batch():
-                for article, (claims, _) in chunk:
-                    store.replace_claims(article.id, claims, version)
+        for chunk in in_transactions(store, extract_articles(articles, settings)):
             for article, (claims, _) in chunk:
+                store.replace_claims(article.id, claims, version)
                 report.add(article, claims)
                 if progress:
                     progress(article.id)
+        release_memory()
         _finish(store, run_id, report, settings)
     finally:
         store.close()

@@ -9,7 +9,8 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosstally.runner import RESULTS_KEPT, RunReport, run
+from crosstally.model import Article
+from crosstally.runner import RESULTS_KEPT, RunReport, in_transactions, run
 from crosstally.settings import Settings
 from crosstally.store.sqlite import SQLiteStore
 from crosstally.stories import block_prefix, blocks
@@ -134,3 +135,50 @@ def test_blocks_never_exceed_the_cap_and_split_only_days_over_it(day_numbers, ca
         for d, homes in per_day.items():
             if d is not None and sum(1 for _, e in days if e == d) <= cap:
                 assert len(homes) == 1, "a day that fits in a block is never cut"
+
+
+def _committed(path) -> int:
+    """Articles another connection sees in the store: those committed."""
+    reader = SQLiteStore(path, read_only=True)
+    try:
+        return reader.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        reader.close()
+
+
+def test_stored_chunks_are_committed_alone_first_then_in_doubling_transactions(tmp_path):
+    path = tmp_path / "store.db"
+    store = SQLiteStore(path)
+    run_id = store.start_run(["chunks"], "test")
+    chunks = [[Article(f"a{k:02d}-{i}", f"Article {k}, part {i}.", "test") for i in range(4)] for k in range(12)]
+    seen = []  # committed articles as each chunk is handed over, before it is stored
+    try:
+        for chunk in in_transactions(store, chunks, most=16):
+            seen.append(_committed(path))
+            for article in chunk:
+                store.save_article(article, [], run_id, "test")
+    finally:
+        store.close()
+    # Transactions of 4, 8, 16, 16 articles: the first chunk alone, then doubling up to `most`.
+    assert seen == [0, 4, 4, 12, 12, 12, 12, 28, 28, 28, 28, 44]
+    assert _committed(path) == 48
+
+
+def test_a_failure_takes_back_only_the_transaction_under_way(tmp_path):
+    path = tmp_path / "store.db"
+    store = SQLiteStore(path)
+    run_id = store.start_run(["chunks"], "test")
+    chunks = [[Article(f"a{k}", f"Article {k}.", "test")] for k in range(5)]
+    try:
+        try:
+            for chunk in in_transactions(store, chunks, most=2):
+                for article in chunk:
+                    if article.id == "a4":
+                        raise RuntimeError("the disk is full")
+                    store.save_article(article, [], run_id, "test")
+        except RuntimeError:
+            pass
+        # Committed: a0, then a1 and a2; a3 was in the transaction the failure rolled back.
+        assert sorted(store.read_by(None)) == ["a0", "a1", "a2"]
+    finally:
+        store.close()

@@ -102,8 +102,8 @@ class SQLStore:
     @contextmanager
     def batch(self) -> Iterator[None]:
         """One transaction for everything stored inside, each article as whole as on its own: a run
-        stores each chunk of extracted articles at once, a commit per chunk rather than per article.
-        A crash loses the chunk, which the next run reads again."""
+        stores a few hundred extracted articles at once (`runner.in_transactions`), a commit per
+        batch rather than per article. A crash loses the batch, which the next run reads again."""
         try:
             with self.transaction():
                 self._batched = True

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
 
 from crosstally.stories.unionfind import UnionFind
 from crosstally.stories.words import STOPWORDS, fold
@@ -51,6 +54,7 @@ def _terms(line: str) -> Counter:
         w = fold(m.group(0))
         if w in STOPWORDS or not w[0].isalpha():
             continue
+        w = sys.intern(w)  # one copy of each word however many articles count it
         out[w] += 2 if m.group(0)[0].isupper() and m.start() > 1 and line[m.start() - 2] not in ".!?" else 1
     return out
 
@@ -61,53 +65,67 @@ def ngrams(line: str, n: int = 5) -> list[tuple[str, ...]]:
     return [tuple(ws[i:i + n]) for i in range(len(ws) - n + 1)]
 
 
-def _shingles(line: str) -> frozenset[int]:
-    return frozenset(map(hash, ngrams(line)))
+def _shingles(line: str) -> list[int]:
+    return [hash(g) for g in ngrams(line)]
 
 
-def shingles(text: str) -> set[int]:
-    """The word 5-grams of a whole text (hashed), as `is_copy` compares them."""
-    out: set[int] = set()
-    for line in text.splitlines():
-        out |= _shingles(line.strip())
-    return out
+def _as_set(hashes: Iterable[int]) -> np.ndarray:
+    """Hashes as a sorted array without repeats: an eighth of a Python set's memory."""
+    return np.unique(np.fromiter(hashes, dtype=np.int64))
+
+
+def shingles(text: str) -> np.ndarray:
+    """The word 5-grams of a whole text (hashed, sorted, each once), as `is_copy` compares them."""
+    return _as_set(h for line in text.splitlines() for h in _shingles(line.strip()))
 
 
 @dataclass(slots=True)
 class _Features:
     terms: Counter
-    shingles: set[int]
+    shingles: np.ndarray  # sorted hashes of its word 5-grams
     paragraphs: set[int]  # hashes of its long lines
+
+
+# Distinct lines whose words and 5-grams are kept for the copies that repeat them. The cache is
+# emptied when full: wire copies tend to arrive together, and a block of distinct articles (as
+# many lines as 5,000 articles have) would otherwise hold them all.
+SEEN_LINES = 4_096
 
 
 def _features(docs: list[Doc]) -> list[_Features]:
     """Word counts, word 5-grams and paragraph hashes of each article, computed line by line with
-    each distinct line done once: copies of one wire story share most of their lines."""
-    seen: dict[str, tuple[Counter, frozenset[int]]] = {}
+    each recently seen line done once: copies of one wire story share most of their lines."""
+    seen: dict[str, tuple[Counter, list[int]]] = {}
     out = []
     for d in docs:
-        f = _Features(Counter(), set(), set())
+        terms: Counter = Counter()
+        hashes: list[int] = []
+        paragraphs: set[int] = set()
         for line in d.text.splitlines():
             line = line.strip()
             if not line:
                 continue
             if line not in seen:
+                if len(seen) >= SEEN_LINES:
+                    seen.clear()
                 seen[line] = (_terms(line), _shingles(line))
-            terms, shingles = seen[line]
-            f.terms.update(terms)
-            f.shingles |= shingles
+            line_terms, line_shingles = seen[line]
+            terms.update(line_terms)
+            hashes += line_shingles
             if len(line) >= PARAGRAPH:
-                f.paragraphs.add(hash(line))
-        out.append(f)
+                paragraphs.add(hash(line))
+        out.append(_Features(terms, _as_set(hashes), paragraphs))
     return out
 
 
-def overlap(a: set[int], b: set[int]) -> float:
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
     """The share of the shorter text's 5-grams that the other text has too."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    if not len(a) or not len(b):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
 
 
-def _is_copy(a: set[int], b: set[int]) -> bool:
+def _is_copy(a: np.ndarray, b: np.ndarray) -> bool:
     return overlap(a, b) >= COPY
 
 

@@ -23,8 +23,12 @@ def as_of(claim: Claim, published: date | None) -> tuple[date | None, bool]:
     return _as_of(claim.sentence, max(claim.sentence.find(claim.quote), 0), published)
 
 
-# The sentence-level readings are cached: copies of one wire story repeat their sentences.
-@lru_cache(maxsize=65536)
+# The sentence-level readings are cached: copies of one wire story repeat their sentences, close
+# together in a block. Each entry holds a sentence, so the caches are kept small.
+SENTENCES_CACHED = 4_096
+
+
+@lru_cache(maxsize=SENTENCES_CACHED)
 def _as_of(sentence: str, rel: int, published: date | None) -> tuple[date | None, bool]:
     found: list[tuple[int, date]] = []
     for m in DAY_MONTH.finditer(sentence):
@@ -58,7 +62,7 @@ def is_revision(claim: Claim) -> bool:
     return _is_revision(claim.sentence, claim.quote)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SENTENCES_CACHED)
 def _is_revision(sentence: str, quote: str) -> bool:
     offset = sentence.find(quote)
     before = sentence[:offset] if offset >= 0 else ""
@@ -75,7 +79,7 @@ def is_earlier(claim: Claim) -> bool:
     return _is_earlier(claim.sentence)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SENTENCES_CACHED)
 def _is_earlier(sentence: str) -> bool:
     return bool(EARLIER_CUE.search(sentence))
 
@@ -90,7 +94,7 @@ def is_part(claim: Claim) -> bool:
     return _is_part(claim.sentence, claim.quote)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SENTENCES_CACHED)
 def _is_part(sentence: str, quote: str) -> bool:
     offset = sentence.find(quote)
     after = sentence[offset + len(quote):] if offset >= 0 else ""

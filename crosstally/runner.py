@@ -81,6 +81,16 @@ def _init_worker(model: str | None) -> None:
     one_blas_thread()
 
 
+def _drop_model() -> None:
+    """Let go of this process's model (`--jobs 1`); the next extraction loads it again."""
+    global _WORKER
+    if _WORKER is not None:
+        from crosstally.extractor.pipeline import load_nlp
+
+        _WORKER = None
+        load_nlp.cache_clear()
+
+
 def _extract_chunk(chunk: list[tuple[str, str, str | None]]) -> list[tuple[list[Claim], Fingerprint | None]]:
     """Each article's claims and the MinHash fingerprint that finds its near-duplicates."""
     assert _WORKER is not None
@@ -138,16 +148,14 @@ def in_transactions(store: SQLStore, chunks: Iterable[list], most: int = COMMIT_
     the transaction under way, whose articles the next run reads again."""
     chunks = iter(chunks)
     limit = 1
-    while True:
+    for chunk in chunks:  # a transaction opens when a chunk is ready to store, not before
         held = 0
         with store.batch():
-            for chunk in chunks:
+            while True:
                 yield chunk
                 held += len(chunk)
-                if held >= limit:
+                if held >= limit or (chunk := next(chunks, None)) is None:
                     break
-            else:
-                return
         limit = min(2 * held, most)
 
 
@@ -231,7 +239,6 @@ def run(paths: list[str], out_dir: str | Path, settings: Settings | None = None,
             for article, same, fetch in repeats:
                 store.save_duplicate(article, same, fetch)
         repeats.clear()
-        release_memory()
         _finish(store, run_id, report, settings)
     finally:
         web.close()
@@ -243,6 +250,9 @@ def _finish(store: SQLStore, run_id: int, report: RunReport, settings: Settings)
     """The story stage over everything stored, then the exports and the report, and the run's record.
     Claims are streamed from the store and the story stage reads one block at a time, so memory
     stays flat however large the store."""
+    if store.db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] > settings.story_block:
+        _drop_model()  # a store of several blocks: the story stage needs the room more than the next run
+    release_memory()
     out = report.out_dir
     report.total_claims = write_claims(store.claims(), out / "claims.jsonl", out / "claims.csv")
     with JsonLines(out / "conflicts.jsonl") as conflicts, JsonLines(out / "stories.jsonl") as stories:
@@ -303,7 +313,6 @@ def reprocess(db: str | Path, out_dir: str | Path, settings: Settings | None = N
                 report.add(article, claims)
                 if progress:
                     progress(article.id)
-        release_memory()
         _finish(store, run_id, report, settings)
     finally:
         store.close()

@@ -9,6 +9,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crosstally import runner
 from crosstally.model import Article
 from crosstally.runner import RESULTS_KEPT, RunReport, in_transactions, run
 from crosstally.settings import Settings
@@ -89,7 +90,9 @@ def _stories(path):
 def test_a_store_analysed_in_blocks_finds_the_stories_and_conflicts_of_a_whole_one(tmp_path):
     meta = _write_events(tmp_path / "in")
     whole = run([str(tmp_path / "in")], tmp_path / "whole", Settings(meta=meta))
+    assert runner._WORKER is not None, "a one-block store keeps the model for the next run"
     parts = run([str(tmp_path / "in")], tmp_path / "parts", Settings(meta=meta, story_block=2))
+    assert runner._WORKER is None, "a store of several blocks lets the model go before the story stage"
     assert whole.analysis is not None and parts.analysis is None, "only a one-block store keeps its analysis"
     assert whole.stories == parts.stories == 2
     assert _stories(tmp_path / "whole" / "stories.jsonl") == _stories(tmp_path / "parts" / "stories.jsonl") == [
@@ -113,8 +116,6 @@ def test_a_store_analysed_in_blocks_finds_the_stories_and_conflicts_of_a_whole_o
 
 
 def test_a_run_report_keeps_counts_for_every_article_and_claims_for_the_first():
-    from crosstally.model import Article
-
     report = RunReport(out_dir=None)
     for i in range(RESULTS_KEPT + 5):
         report.add(Article(f"a{i}", "text", "src"), [])

@@ -9,6 +9,7 @@ import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 
 from crosstally.errors import InputError
 from crosstally.model import Claim
@@ -152,21 +153,20 @@ def totals(db) -> dict:
 
 
 def _story_summaries(db, ids: list[str] | None = None) -> list[dict]:
-    # An article a run is storing has no story until the run's story stage commits: left out till then.
-    where = f" WHERE sa.story IN ({','.join('?' * len(ids))})" if ids is not None else " WHERE sa.story IS NOT NULL"
-    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story, coalesce(sa.date, a.date) NULLS FIRST, a.id",
-                      ids or []).fetchall()
-    by_story: dict[str, list] = defaultdict(list)
-    for r in rows:
-        by_story[r["story"]].append(r)
     only = f" WHERE story IN ({','.join('?' * len(ids))})" if ids is not None else ""
     conflicts = defaultdict(Counter)
     for r in db.execute(f"SELECT story, kind, count(*) AS n FROM conflicts{only} GROUP BY story, kind", ids or []):
         conflicts[r["story"]][r["kind"]] = r["n"]
     slots = Counter({r["story"]: r["n"]
                      for r in db.execute(f"SELECT story, count(*) AS n FROM slots{only} GROUP BY story", ids or [])})
+    # An article a run is storing has no story until the run's story stage commits: left out till then.
+    where = f" WHERE sa.story IN ({','.join('?' * len(ids))})" if ids is not None else " WHERE sa.story IS NOT NULL"
+    # Read story by story from the cursor: memory holds one story's articles, not the store's.
+    rows = db.execute(f"{ARTICLE_SELECT}{where} ORDER BY sa.story, coalesce(sa.date, a.date) NULLS FIRST, a.id",
+                      ids or [])
+    by_story = ((story, list(arts)) for story, arts in groupby(rows, key=lambda r: r["story"]))
     out = []
-    for story, arts in by_story.items():
+    for story, arts in by_story:
         # The story is named by the headline its articles share most, else its first article's.
         titles = Counter(_title(r) for r in arts)
         title = titles.most_common(1)[0][0]

@@ -74,11 +74,6 @@ def _as_set(hashes: Iterable[int]) -> np.ndarray:
     return np.unique(np.fromiter(hashes, dtype=np.int64))
 
 
-def shingles(text: str) -> np.ndarray:
-    """The word 5-grams of a whole text (hashed, sorted, each once), as `is_copy` compares them."""
-    return _as_set(h for line in text.splitlines() for h in _shingles(line.strip()))
-
-
 @dataclass(slots=True)
 class _Features:
     terms: Counter

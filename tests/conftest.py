@@ -31,6 +31,19 @@ def extract(extractor):
     return lambda text, title=None: extractor.extract(text, title=title, article_id="t")
 
 
+@pytest.fixture(scope="session")
+def dev_run(tmp_path_factory):
+    """(the dev corpus, the folder of one `crosstally run` on it with its metadata); skipped without it."""
+    from crosstally.runner import load_metadata, run
+    from crosstally.settings import Settings
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev is not beside the project")
+    out = tmp_path_factory.mktemp("dev")
+    run([str(DEV / "articles")], out, Settings(meta=load_metadata(DEV / "index.jsonl")))
+    return DEV, out
+
+
 @pytest.fixture
 def store_path(tmp_path):
     return tmp_path / "crosstally.db"

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from crosstally.evaluate import evaluate, evaluate_conflicts, load_jsonl
-from crosstally.runner import load_metadata, run
-from crosstally.settings import Settings
 
 FLOORS = json.loads((Path(__file__).parent / "eval_floors.json").read_text())
 
@@ -20,17 +18,6 @@ def corpus_hash(dev: Path) -> str:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
-
-
-@pytest.fixture(scope="module")
-def dev_run(tmp_path_factory):
-    from tests.conftest import DEV
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev is not beside the project")
-    out = tmp_path_factory.mktemp("dev")
-    run([str(DEV / "articles")], out, Settings(meta=load_metadata(DEV / "index.jsonl")))
-    return DEV, out
 
 
 def test_dev_scores_stay_above_the_floors(dev_run):

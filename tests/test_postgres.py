@@ -41,6 +41,8 @@ def every_view(target: str) -> dict:
                "claims": views.claims(db, per_page=500), "facets": views.facets(db)}
         for s in out["stories"]["items"]:
             out[f"story {s['id']}"] = views.story(db, s["id"])
+            outline = views.story_outline(db, s)
+            out[f"outline {s['id']}"] = {**outline, "slots": list(outline["slots"])}
         for a in out["articles"]["items"]:
             out[f"article {a['id']}"] = views.article(db, a["id"])
         for c in out["conflicts"]["items"]:

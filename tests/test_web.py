@@ -57,6 +57,32 @@ def test_report_shows_conflicts_first_and_marks_every_figure(run_dir):
     assert f'href="#c-{anchor(body["a"]["article"])}-{body["a"]["start"]}"' in page
 
 
+def outlines_match_stories(target: str) -> int:
+    """report.html's outline of each story (quantities counted in SQL, slots read one at a time)
+    says what the whole story view says; returns how many slots were compared."""
+    db = views.open_db(target)
+    compared = 0
+    try:
+        for summary in views.stories(db, per_page=10_000)["items"]:
+            whole = views.story(db, summary["id"])
+            outline = views.story_outline(db, summary)
+            assert outline["quantities"] == views.quantities(whole["slots"])
+            assert outline["timelines"] == whole["timelines"]
+            slots = list(outline["slots"])
+            assert slots == [{k: v for k, v in sl.items() if k != "claims"} for sl in whole["slots"]]
+            compared += len(slots)
+    finally:
+        db.close()
+    return compared
+
+
+def test_report_outlines_stories_as_the_story_view_does(run_dir, dev_run):
+    assert outlines_match_stories(str(run_dir / "crosstally.db"))
+    # The dev corpus has claimants with several figures in a slot, and slots with conflicts.
+    _, dev_out = dev_run
+    assert outlines_match_stories(str(dev_out / "crosstally.db")) > 20
+
+
 def test_hostile_text_is_shown_as_text(run_dir, client):
     # (The article's own page is checked through the real server in test_browser: the in-process client
     # decodes a path twice, and this article's id holds a literal %3C.)

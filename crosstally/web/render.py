@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from crosstally import __version__
+from crosstally.web import views
 from crosstally.web.charts import fmt, interval_chart, timeline_chart
 
 
@@ -120,6 +121,7 @@ def environment() -> Environment:
     env.filters["fmt"] = fmt
     env.filters["plural"] = plural
     env.filters["noun"] = noun
+    env.filters["quantities"] = views.quantities
     env.globals.update(interval_chart=interval_chart, timeline_chart=timeline_chart, marked_text=marked_text, version=__version__,
                        embedded_css=None, csp=None, updated=None, q=None)
     return env

@@ -19,7 +19,7 @@ def render_report(db) -> Iterator[str]:
     return environment().get_template("report.html").generate(
         links=ReportLinks(), totals=totals, updated=totals["updated"],
         conflicts=views.conflicts(db, per_page=1_000_000)["items"],
-        stories=stories, story_views=(views.story(db, s["id"]) for s in stories),
+        stories=stories, story_views=(views.story_outline(db, s) for s in stories),
         articles=(views.article(db, a) for a in views.article_ids(db)),
         embedded_css=css, csp=report_csp(css))
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from crosstally.errors import InputError
-from crosstally.model import Claim
 from crosstally.store.sql import claim_from_row
 from crosstally.stories import Slot, Story, outlets_per_figure
 
@@ -266,22 +265,30 @@ def _story_model(db, story_id: str) -> Story:
     return Story(story_id, [a for g in groups.values() for a in g], list(groups.values()))
 
 
-def _slot_view(db, row, story: Story) -> dict:
-    rows = db.execute(f"{CLAIM_SELECT} WHERE sc.slot = ? ORDER BY coalesce(sa.date, a.date) NULLS FIRST, c.article_id, c.start",
-                      (row["id"],)).fetchall()
-    claims = [_claim(r) for r in rows]
-    model: list[Claim] = [claim_from_row(r) for r in rows]
-    claimant_of = {(c["article"], c["start"]): c["claimant"] for c in claims}
-    outlet_of = {c["article"]: c["outlet"] for c in claims}
+def _slot_view(db, row, story: Story, with_claims: bool = True) -> dict:
+    """A slot: each claimant's figures with the outlets behind them, its conflicts, and (unless
+    with_claims is false, as in report.html, which does not list them) every claim in it."""
+    claims, model = [], []
+    claimant_of, outlet_of = {}, {}
+    for r in db.execute(f"{CLAIM_SELECT} WHERE sc.slot = ? "
+                        "ORDER BY coalesce(sa.date, a.date) NULLS FIRST, c.article_id, c.start", (row["id"],)):
+        model.append(claim_from_row(r))
+        claimant_of[(r["article_id"], r["start"])] = r["canonical"]
+        outlet_of[r["article_id"]] = r["outlet"]
+        if with_claims:
+            claims.append(_claim(r))
     slot = Slot(row["id"], row["story"], row["measure"], row["grp"], None, model)
     figures = []
     for f in outlets_per_figure(story, slot, claimant_of):
         figures.append({**f, "value": _number(f["value"]), "low": _number(f["low"]), "high": _number(f["high"]),
                         "outlet_names": sorted({outlet_of[a] for a in f["articles"] if outlet_of.get(a)})})
-    return {"id": row["id"], "story": row["story"], "label": row["label"], "measure": row["measure"],
+    view = {"id": row["id"], "story": row["story"], "label": row["label"], "measure": row["measure"],
             "group": row["grp"], "as_of": row["as_of"], "figures": figures, "claims": claims,
             "conflicts": _conflicts(db, db.execute("SELECT id, body FROM conflicts WHERE slot_id = ? ORDER BY id",
                                                    (row["id"],)).fetchall())}
+    if not with_claims:
+        del view["claims"]
+    return view
 
 
 def slot(db, slot_id: str) -> dict:
@@ -296,14 +303,18 @@ def _timelines(db, where: str, args: tuple) -> list[dict]:
             for r in db.execute(f"SELECT story, body FROM timelines WHERE {where} ORDER BY rowid", args)]
 
 
+def _slot_rows(db, story_id: str) -> list:
+    rows = db.execute("SELECT * FROM slots WHERE story = ?", (story_id,)).fetchall()
+    rows.sort(key=lambda r: _story_order(r["id"]))
+    return rows
+
+
 def story(db, story_id: str) -> dict:
     """A story: its conflicts first, then each slot with every claimant's figure, timelines, articles."""
     summary = _story_summaries(db, [story_id])
     if not summary:
         raise NotFound("story", story_id)
     model = _story_model(db, story_id)
-    slot_rows = db.execute("SELECT * FROM slots WHERE story = ?", (story_id,)).fetchall()
-    slot_rows.sort(key=lambda r: _story_order(r["id"]))
     aliases: dict[str, list[dict]] = defaultdict(list)
     for r in db.execute("SELECT canonical, alias, evidence FROM claimant_aliases WHERE story = ? "
                         "ORDER BY canonical, alias", (story_id,)):
@@ -313,11 +324,42 @@ def story(db, story_id: str) -> dict:
     return {
         **summary[0],
         "conflicts": conflicts(db, story=story_id, per_page=10_000)["items"],
-        "slots": [_slot_view(db, r, model) for r in slot_rows],
+        "slots": [_slot_view(db, r, model) for r in _slot_rows(db, story_id)],
         "timelines": _timelines(db, "story = ?", (story_id,)),
         "claimants": [{"claimant": k, "aliases": v} for k, v in aliases.items()],
         "articles": [_article_summary(r) for r in articles],
     }
+
+
+def quantities(slots: list[dict]) -> list[dict]:
+    """The story's table of contents from its slot views: each slot's label, figures and conflicts counted."""
+    return [{"id": s["id"], "label": s["label"], "figures": len(s["figures"]), "conflicts": len(s["conflicts"])}
+            for s in slots]
+
+
+def _quantities(db, story_id: str, slot_rows: list) -> list[dict]:
+    """quantities() counted by the database, without reading the slots' claims. A figure is what
+    outlets_per_figure keys it by: the claimant, qualifier, value and low end of a claim in the slot."""
+    figures = Counter({r["slot"]: r["n"] for r in db.execute(
+        "SELECT slot, count(*) AS n FROM (SELECT DISTINCT sc.slot, sc.claimant, c.qualifier, c.value, c.low "
+        "FROM slots s JOIN slot_claims sc ON sc.slot = s.id "
+        "JOIN claims c ON c.article_id = sc.article_id AND c.start = sc.start WHERE s.story = ?) AS f "
+        "GROUP BY slot", (story_id,))})
+    conflicts = Counter({r["slot_id"]: r["n"] for r in db.execute(
+        "SELECT slot_id, count(*) AS n FROM conflicts WHERE story = ? GROUP BY slot_id", (story_id,))})
+    return [{"id": r["id"], "label": r["label"], "figures": figures[r["id"]], "conflicts": conflicts[r["id"]]}
+            for r in slot_rows]
+
+
+def story_outline(db, summary: dict) -> dict:
+    """A story as report.html shows it, in flat memory however many articles it has: its summary
+    (from stories()), its quantities counted by the database, its timelines, and its slots as an
+    iterator, each slot's claims read only when the page reaches it."""
+    model = _story_model(db, summary["id"])
+    slot_rows = _slot_rows(db, summary["id"])
+    return {**summary, "quantities": _quantities(db, summary["id"], slot_rows),
+            "slots": (_slot_view(db, r, model, with_claims=False) for r in slot_rows),
+            "timelines": _timelines(db, "story = ?", (summary["id"],))}
 
 
 def _title(r) -> str:

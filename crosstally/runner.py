@@ -6,9 +6,9 @@ import gc
 import json
 import logging
 import multiprocessing
-import sys
+import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import islice
@@ -276,7 +276,7 @@ def _finish(store: SQLStore, run_id: int, report: RunReport, settings: Settings)
     store.finish_run(run_id, report.inputs, report.extracted, report.new_claims, len(report.rejects))
 
 
-def analyse_store(store: SQLStore, meta: dict[str, dict], block: int = BLOCK_ARTICLES
+def analyse_store(store: SQLStore, meta: Mapping[str, dict], block: int = BLOCK_ARTICLES
                   ) -> Iterator[tuple[Analysis, bool]]:
     """The story stage on the stored articles, block by block (crosstally.stories.blocks): each
     block's analysis, and whether it is the whole store's."""
@@ -333,36 +333,70 @@ def _fingerprint_older_articles(store: SQLStore) -> None:
             store.save_fingerprint(article_id, fp)
 
 
-def load_metadata(path: str | Path | None) -> dict[str, dict]:
+def load_metadata(path: str | Path | None) -> Mapping[str, dict]:
     """Article metadata from a JSON Lines file (a scraper's index): one object per article with
     `article` (or `id`: the file name without extension) and any of date, outlet, url, title."""
     if path is None:
         return {}
-    out: dict[str, dict] = {}
+    meta = Metadata()
     try:
         with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(str(path), f"line {n} is not JSON ({e.msg})") from None
-                key = row.get("article") or row.get("id") if isinstance(row, dict) else None
-                if not key:
-                    raise InputError(str(path), f"line {n} has no \"article\" or \"id\"")
-                # Only the fields a run reads, their repeated values shared: an index of a
-                # million articles costs the memory of its ids and little more.
-                out[str(key)] = {k: sys.intern(v) for k in META_FIELDS if isinstance(v := row.get(k), str)}
+            meta.add(_metadata_rows(f, str(path)))
     except OSError as e:
         raise InputError(str(path), f"cannot be read ({e.strerror or e})") from None
-    return out
+    return meta
+
+
+def _metadata_rows(lines: Iterable[str], path: str) -> Iterator[tuple]:
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(path, f"line {n} is not JSON ({e.msg})") from None
+        key = row.get("article") or row.get("id") if isinstance(row, dict) else None
+        if not key:
+            raise InputError(path, f"line {n} has no \"article\" or \"id\"")
+        # Only the fields a run reads, and only where they are text.
+        yield (str(key), *(v if isinstance(v := row.get(k), str) else None for k in META_FIELDS))
 
 
 META_FIELDS = ("date", "outlet", "url", "title")
 
 
-def with_metadata(articles: Iterable[Article], meta: dict[str, dict]) -> Iterator[Article]:
+class Metadata(Mapping[str, dict]):
+    """A scraper's index by article id, kept in a private temporary SQLite database (deleted when
+    it is closed) rather than in memory: an index of a million articles costs a small page cache,
+    and each article's row is read when the story stage asks for it. A later row for an id
+    replaces an earlier one."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", check_same_thread=False)
+        self._db.execute("PRAGMA cache_size = -2048")  # past 2 MiB, pages go to its temporary file
+        self._db.execute(f"CREATE TABLE meta (article TEXT PRIMARY KEY, {', '.join(META_FIELDS)}) WITHOUT ROWID")
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        rows = iter(rows)
+        with self._db:
+            while batch := list(islice(rows, 1_000)):
+                self._db.executemany(f"INSERT OR REPLACE INTO meta VALUES ({', '.join('?' * (1 + len(META_FIELDS)))})",
+                                     batch)
+
+    def __getitem__(self, article: str) -> dict:
+        row = self._db.execute(f"SELECT {', '.join(META_FIELDS)} FROM meta WHERE article = ?", (article,)).fetchone()
+        if row is None:
+            raise KeyError(article)
+        return {k: v for k, v in zip(META_FIELDS, row, strict=True) if v is not None}
+
+    def __iter__(self) -> Iterator[str]:
+        return (article for (article,) in self._db.execute("SELECT article FROM meta ORDER BY article"))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM meta").fetchone()[0]
+
+
+def with_metadata(articles: Iterable[Article], meta: Mapping[str, dict]) -> Iterator[Article]:
     """Articles with the date, outlet, url and title the metadata gives where the text gave none."""
     for a in articles:
         row = meta.get(a.id)

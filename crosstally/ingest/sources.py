@@ -7,6 +7,7 @@ one article as plain text or HTML. Each yields articles, inputs already stored a
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -53,12 +54,12 @@ def _read_input(raw: str, settings: Settings, the_web) -> Iterator[Item]:
     elif is_url(raw):
         yield from the_web().read_url(raw)
     elif (path := Path(raw)).is_dir():
-        # Every entry that is not a folder is read or named: a dangling link is a reject, not a skip.
-        files = sorted(p for p in path.rglob("*") if not p.is_dir() and not _hidden(p, path))
-        if not files:
-            yield InputError(raw, "folder holds no files")
-        for f in files:
+        empty = True
+        for f in files_under(path):
+            empty = False
             yield from _read_path(f, settings, the_web)
+        if empty:
+            yield InputError(raw, "folder holds no files")
     else:
         yield from _read_path(path, settings, the_web)
 
@@ -87,8 +88,24 @@ def _read_path(path: Path, settings: Settings, the_web) -> Iterator[Item]:
     yield read_bytes(data, path.stem, str(path), settings, html=suffix in HTML_SUFFIXES)
 
 
-def _hidden(p: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in p.relative_to(root).parts)
+def files_under(folder: Path) -> Iterator[Path]:
+    """Every entry under `folder` that is not a folder, in sorted order, listed a folder at a time:
+    a folder of a million articles costs a million names while it is read, not a million Paths
+    held for the whole run. Every such entry is read or named (a dangling link is a reject, not a
+    skip). Hidden entries (a name starting with ".") and all under them are left out; links to
+    folders are not followed, and a folder that cannot be listed is passed over, as Path.rglob does.
+    """
+    try:
+        names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
+    except (PermissionError, NotADirectoryError):
+        return
+    for name in names:
+        child = folder / name
+        if child.is_symlink() or not child.is_dir():
+            if not child.is_dir():
+                yield child
+        else:
+            yield from files_under(child)
 
 
 def _unique(item: Item, seen: dict[str, int]) -> Item:

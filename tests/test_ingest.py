@@ -98,6 +98,30 @@ def test_a_folder_is_listed_as_sorting_its_paths_would(tmp_path):
     assert [(type(i), i.reason) for i in items] == [(InputError, "folder holds no files")]
 
 
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    import errno
+
+    from crosstally.ingest import sources
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "storm.txt").write_text(ARTICLE)
+    (tmp_path / "in" / "storm.txt").write_text(ARTICLE)
+    listdir = os.listdir
+    broken: set[str] = set()
+
+    def failing(path):
+        if str(path) in broken:
+            raise OSError(errno.EIO, "Input/output error")
+        return listdir(path)
+
+    monkeypatch.setattr(sources.os, "listdir", failing)
+    broken.add(str(tmp_path / "in" / "sub"))  # a folder within is passed over
+    assert [a.id for a in iter_inputs([str(tmp_path / "in")], S)] == ["storm"]
+    broken.add(str(tmp_path / "in"))  # the folder asked for is named, with the reason
+    (item,) = list(iter_inputs([str(tmp_path / "in")], S))
+    assert isinstance(item, InputError) and item.reason == "folder cannot be listed (Input/output error)"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file(tmp_path):
     f = tmp_path / "locked.txt"

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 
 from crosstally.errors import InputError
@@ -54,12 +55,17 @@ def _read_input(raw: str, settings: Settings, the_web) -> Iterator[Item]:
     elif is_url(raw):
         yield from the_web().read_url(raw)
     elif (path := Path(raw)).is_dir():
-        empty = True
-        for f in files_under(path):
-            empty = False
-            yield from _read_path(f, settings, the_web)
-        if empty:
+        try:
+            files = files_under(path)
+            first = next(files, None)
+        except OSError as e:
+            yield InputError(raw, f"folder cannot be listed ({e.strerror or e})")
+            return
+        if first is None:
             yield InputError(raw, "folder holds no files")
+            return
+        for f in chain([first], files):
+            yield from _read_path(f, settings, the_web)
     else:
         yield from _read_path(path, settings, the_web)
 
@@ -88,16 +94,18 @@ def _read_path(path: Path, settings: Settings, the_web) -> Iterator[Item]:
     yield read_bytes(data, path.stem, str(path), settings, html=suffix in HTML_SUFFIXES)
 
 
-def files_under(folder: Path) -> Iterator[Path]:
+def files_under(folder: Path, top: bool = True) -> Iterator[Path]:
     """Every entry under `folder` that is not a folder, in sorted order, listed a folder at a time:
     a folder of a million articles costs a million names while it is read, not a million Paths
     held for the whole run. Every such entry is read or named (a dangling link is a reject, not a
-    skip). Hidden entries (a name starting with ".") and all under them are left out; links to
-    folders are not followed, and a folder that cannot be listed is passed over, as Path.rglob does.
-    """
+    skip). Hidden entries (a name starting with ".") and all under them are left out, and links to
+    folders are not followed, as Path.rglob does. A folder within that cannot be listed is passed
+    over; `folder` itself raises OSError."""
     try:
         names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
-    except (PermissionError, NotADirectoryError):
+    except OSError:
+        if top:
+            raise
         return
     for name in names:
         child = folder / name
@@ -105,7 +113,7 @@ def files_under(folder: Path) -> Iterator[Path]:
             if not child.is_dir():
                 yield child
         else:
-            yield from files_under(child)
+            yield from files_under(child, top=False)
 
 
 def _unique(item: Item, seen: dict[str, int]) -> Item:

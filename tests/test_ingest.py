@@ -115,9 +115,12 @@ def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
         return listdir(path)
 
     monkeypatch.setattr(sources.os, "listdir", failing)
-    broken.add(str(tmp_path / "in" / "sub"))  # a folder within is passed over
-    assert [a.id for a in iter_inputs([str(tmp_path / "in")], S)] == ["storm"]
-    broken.add(str(tmp_path / "in"))  # the folder asked for is named, with the reason
+    broken.add(str(tmp_path / "in" / "sub"))  # a folder within: named, and the rest is read
+    items = list(iter_inputs([str(tmp_path / "in")], S))
+    assert [(type(i), getattr(i, "source", None), getattr(i, "reason", None)) for i in items] == [
+        (Article, str(tmp_path / "in" / "storm.txt"), None),
+        (InputError, str(tmp_path / "in" / "sub"), "folder cannot be listed (Input/output error)")]
+    broken.add(str(tmp_path / "in"))  # the folder asked for
     (item,) = list(iter_inputs([str(tmp_path / "in")], S))
     assert isinstance(item, InputError) and item.reason == "folder cannot be listed (Input/output error)"
 

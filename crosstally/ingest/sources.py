@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
 
 from crosstally.errors import InputError
@@ -55,17 +54,15 @@ def _read_input(raw: str, settings: Settings, the_web) -> Iterator[Item]:
     elif is_url(raw):
         yield from the_web().read_url(raw)
     elif (path := Path(raw)).is_dir():
-        try:
-            files = files_under(path)
-            first = next(files, None)
-        except OSError as e:
-            yield InputError(raw, f"folder cannot be listed ({e.strerror or e})")
-            return
-        if first is None:
+        empty = True
+        for f in files_under(path):
+            empty = False
+            if isinstance(f, InputError):
+                yield f
+            else:
+                yield from _read_path(f, settings, the_web)
+        if empty:
             yield InputError(raw, "folder holds no files")
-            return
-        for f in chain([first], files):
-            yield from _read_path(f, settings, the_web)
     else:
         yield from _read_path(path, settings, the_web)
 
@@ -94,18 +91,16 @@ def _read_path(path: Path, settings: Settings, the_web) -> Iterator[Item]:
     yield read_bytes(data, path.stem, str(path), settings, html=suffix in HTML_SUFFIXES)
 
 
-def files_under(folder: Path, top: bool = True) -> Iterator[Path]:
+def files_under(folder: Path) -> Iterator[Path | InputError]:
     """Every entry under `folder` that is not a folder, in sorted order, listed a folder at a time:
     a folder of a million articles costs a million names while it is read, not a million Paths
     held for the whole run. Every such entry is read or named (a dangling link is a reject, not a
-    skip). Hidden entries (a name starting with ".") and all under them are left out, and links to
-    folders are not followed, as Path.rglob does. A folder within that cannot be listed is passed
-    over; `folder` itself raises OSError."""
+    skip), and so is a folder that cannot be listed. Hidden entries (a name starting with ".") and
+    all under them are left out, and links to folders are not followed, as Path.rglob does."""
     try:
         names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
-    except OSError:
-        if top:
-            raise
+    except OSError as e:
+        yield InputError(str(folder), f"folder cannot be listed ({e.strerror or e})")
         return
     for name in names:
         child = folder / name
@@ -113,7 +108,7 @@ def files_under(folder: Path, top: bool = True) -> Iterator[Path]:
             if not child.is_dir():
                 yield child
         else:
-            yield from files_under(child, top=False)
+            yield from files_under(child)
 
 
 def _unique(item: Item, seen: dict[str, int]) -> Item:

@@ -104,10 +104,9 @@ def files_under(folder: Path) -> Iterator[Path | InputError]:
         return
     for name in names:
         child = folder / name
-        if child.is_symlink() or not child.is_dir():
-            if not child.is_dir():
-                yield child
-        else:
+        if not child.is_dir():
+            yield child
+        elif not child.is_symlink():
             yield from files_under(child)
 
 
